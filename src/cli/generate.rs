@@ -1,0 +1,93 @@
+//! `fabula generate`: streams sampled text to stdout as it is produced.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+
+use clap::Args;
+
+use crate::lm::generate::{feed, generate};
+use crate::lm::{InferenceModel, SamplingConfig, Scratch};
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Model name (story, lyrics) or path.
+    #[arg(short, long, default_value = "story")]
+    pub model: String,
+    /// Text that primes the model's state (printed before the continuation).
+    #[arg(short, long, default_value = "")]
+    pub prompt: String,
+    #[arg(long, default_value_t = 0.8)]
+    pub temperature: f32,
+    /// Keep only the k most likely characters (0: off).
+    #[arg(long, default_value_t = 0)]
+    pub top_k: usize,
+    #[arg(long, default_value_t = 0.95)]
+    pub top_p: f32,
+    #[arg(long, default_value_t = 1.0)]
+    pub repetition_penalty: f32,
+    #[arg(long, default_value_t = 500)]
+    pub max_tokens: usize,
+    /// End generation at this string (not printed); repeatable.
+    #[arg(long)]
+    pub stop: Vec<String>,
+    /// Same seed, same model, same prompt: same text. Random when absent.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    let sampling = SamplingConfig {
+        temperature: args.temperature,
+        top_k: args.top_k,
+        top_p: args.top_p,
+        repetition_penalty: args.repetition_penalty,
+        max_tokens: args.max_tokens,
+        ..SamplingConfig::default()
+    };
+    sampling.validate().map_err(anyhow::Error::msg)?;
+    let path = crate::paths::resolve_model(&args.model).map_err(anyhow::Error::msg)?;
+    let model = InferenceModel::load(&path)?;
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
+    let mut state = model.net.zero_state();
+    let mut scratch = Scratch::default();
+    // An empty prompt starts as a fresh paragraph would.
+    let prompt = if args.prompt.is_empty() {
+        "\n"
+    } else {
+        args.prompt.as_str()
+    };
+    feed(&model.net, &model.vocab, prompt, &mut state, &mut scratch);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write!(out, "{}", args.prompt)?;
+    out.flush()?;
+    let mut write_error = None;
+    generate(
+        &model.net,
+        &model.vocab,
+        state,
+        &sampling,
+        &args.stop,
+        seed,
+        |piece| match write!(out, "{piece}").and_then(|_| out.flush()) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
+        },
+    );
+    match write_error {
+        // A closed pipe (`| head`) is a normal way to stop reading.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Some(e) => Err(e.into()),
+        None => {
+            writeln!(out)?;
+            Ok(())
+        }
+    }
+}

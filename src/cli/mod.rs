@@ -1,0 +1,40 @@
+//! Command-line interface: argument definitions and one module per command.
+
+pub mod eval;
+pub mod generate;
+pub mod train;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fabula",
+    version,
+    about = "Branching stories, lyrics and transcript review on a character LSTM"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a model on UTF-8 text files.
+    Train(train::TrainArgs),
+    /// Stream generated text to stdout.
+    Generate(generate::GenerateArgs),
+    /// Print a model's bits per character on a text file.
+    Eval(eval::EvalArgs),
+}
+
+/// Sets libtorch's intra-op thread count when asked.
+pub fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        anyhow::ensure!(
+            (1..=1024).contains(&n),
+            "--threads must be between 1 and 1024, got {n}"
+        );
+        tch::set_num_threads(n as i32);
+    }
+    Ok(())
+}

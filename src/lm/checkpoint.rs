@@ -1,0 +1,345 @@
+//! Saving and loading a model: `NAME.safetensors` (weights) beside
+//! `NAME.json` (the card). Every way a pair of files can disagree is a clear
+//! error naming the file and the mismatch; nothing here panics on bad input.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use tch::{nn, Device, Tensor};
+
+use super::card::{ModelCard, CARD_FORMAT, CARD_VERSION};
+use super::model::{expected_tensors, LstmLm};
+use super::vocab::Vocab;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a valid model card: {message}")]
+    Card { path: PathBuf, message: String },
+    #[error("{path}: not a valid safetensors file: {message}")]
+    Weights { path: PathBuf, message: String },
+    #[error("{path}: tensor `{tensor}` is missing")]
+    MissingTensor { path: PathBuf, tensor: String },
+    #[error("{path}: unexpected tensor `{tensor}` (not part of a model with the card's shape)")]
+    UnexpectedTensor { path: PathBuf, tensor: String },
+    #[error("{path}: tensor `{tensor}` has shape {found:?}, the card says {expected:?}")]
+    ShapeMismatch {
+        path: PathBuf,
+        tensor: String,
+        expected: Vec<i64>,
+        found: Vec<usize>,
+    },
+    #[error("{path}: tensor `{tensor}` is {found}, expected F32")]
+    DtypeMismatch {
+        path: PathBuf,
+        tensor: String,
+        found: String,
+    },
+    #[error("{path}: libtorch failed: {message}")]
+    Torch { path: PathBuf, message: String },
+}
+
+/// The two files of a model. Accepts the stem (`models/story`) or either file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelFiles {
+    pub weights: PathBuf,
+    pub card: PathBuf,
+}
+
+impl ModelFiles {
+    pub fn new(path: &Path) -> ModelFiles {
+        let ext = path.extension().and_then(|e| e.to_str());
+        let stem = match ext {
+            Some("safetensors") | Some("json") => path.with_extension(""),
+            _ => path.to_path_buf(),
+        };
+        let with = |e: &str| {
+            let mut s = stem.clone().into_os_string();
+            s.push(".");
+            s.push(e);
+            PathBuf::from(s)
+        };
+        ModelFiles {
+            weights: with("safetensors"),
+            card: with("json"),
+        }
+    }
+}
+
+/// Parses and checks a card: format, version, hyper-parameters, vocabulary.
+pub fn read_card(path: &Path) -> Result<(ModelCard, Vocab), ModelError> {
+    let text = fs::read_to_string(path).map_err(|source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let card_err = |message: String| ModelError::Card {
+        path: path.to_path_buf(),
+        message,
+    };
+    let card: ModelCard = serde_json::from_str(&text)
+        .map_err(|e| card_err(format!("line {} column {}: {e}", e.line(), e.column())))?;
+    if card.format != CARD_FORMAT {
+        return Err(card_err(format!(
+            "format is {:?}, expected {CARD_FORMAT:?}",
+            card.format
+        )));
+    }
+    if card.format_version != CARD_VERSION {
+        return Err(card_err(format!(
+            "format_version is {}, this fabula reads version {CARD_VERSION}",
+            card.format_version
+        )));
+    }
+    card.hyper
+        .validate()
+        .map_err(|m| card_err(format!("hyper: {m}")))?;
+    let vocab = Vocab::from_entries(&card.vocab).map_err(|e| card_err(format!("vocab: {e}")))?;
+    if vocab.len() != card.hyper.vocab_size {
+        return Err(card_err(format!(
+            "vocab has {} entries (plus the unknown token) but hyper.vocab_size is {}",
+            vocab.len() - 1,
+            card.hyper.vocab_size
+        )));
+    }
+    Ok((card, vocab))
+}
+
+/// Weights checked against the card: every expected tensor present, F32,
+/// with the expected shape, and nothing else.
+pub struct CheckedWeights {
+    bytes: Vec<u8>,
+    path: PathBuf,
+}
+
+impl CheckedWeights {
+    pub fn read(path: &Path, card: &ModelCard) -> Result<CheckedWeights, ModelError> {
+        let bytes = fs::read(path).map_err(|source| ModelError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let checked = CheckedWeights {
+            bytes,
+            path: path.to_path_buf(),
+        };
+        checked.check(card)?;
+        Ok(checked)
+    }
+
+    fn parse(&self) -> Result<SafeTensors<'_>, ModelError> {
+        SafeTensors::deserialize(&self.bytes).map_err(|e| ModelError::Weights {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    fn check(&self, card: &ModelCard) -> Result<(), ModelError> {
+        let st = self.parse()?;
+        let expected = expected_tensors(&card.hyper);
+        for (name, shape) in &expected {
+            let view = st.tensor(name).map_err(|_| ModelError::MissingTensor {
+                path: self.path.clone(),
+                tensor: name.clone(),
+            })?;
+            if view.dtype() != Dtype::F32 {
+                return Err(ModelError::DtypeMismatch {
+                    path: self.path.clone(),
+                    tensor: name.clone(),
+                    found: format!("{:?}", view.dtype()),
+                });
+            }
+            let found = view.shape().to_vec();
+            if found.len() != shape.len() || found.iter().zip(shape).any(|(&f, &e)| f as i64 != e) {
+                return Err(ModelError::ShapeMismatch {
+                    path: self.path.clone(),
+                    tensor: name.clone(),
+                    expected: shape.clone(),
+                    found,
+                });
+            }
+        }
+        let known: HashMap<&str, ()> = expected.iter().map(|(n, _)| (n.as_str(), ())).collect();
+        if let Some(extra) = st.names().into_iter().find(|n| !known.contains_key(*n)) {
+            return Err(ModelError::UnexpectedTensor {
+                path: self.path.clone(),
+                tensor: extra.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The named tensor as little-endian f32 values. Only valid names reach
+    /// here: `check` ran when the weights were read.
+    pub fn values(&self, name: &str) -> Result<Vec<f32>, ModelError> {
+        let st = self.parse()?;
+        let view = st.tensor(name).map_err(|_| ModelError::MissingTensor {
+            path: self.path.clone(),
+            tensor: name.to_string(),
+        })?;
+        Ok(view
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// A model ready to run on libtorch.
+pub struct LoadedModel {
+    pub card: ModelCard,
+    pub vocab: Vocab,
+    pub vs: nn::VarStore,
+    pub model: LstmLm,
+    pub files: ModelFiles,
+}
+
+/// Loads a model for libtorch (training, evaluation, the reference path).
+pub fn load(path: &Path, device: Device) -> Result<LoadedModel, ModelError> {
+    let files = ModelFiles::new(path);
+    let (card, vocab) = read_card(&files.card)?;
+    let weights = CheckedWeights::read(&files.weights, &card)?;
+    let mut vs = nn::VarStore::new(device);
+    let model = LstmLm::new(&vs.root(), &card.hyper);
+    copy_into(&mut vs, &weights, &card)?;
+    Ok(LoadedModel {
+        card,
+        vocab,
+        vs,
+        model,
+        files,
+    })
+}
+
+fn copy_into(
+    vs: &mut nn::VarStore,
+    weights: &CheckedWeights,
+    card: &ModelCard,
+) -> Result<(), ModelError> {
+    let torch_err = |e: tch::TchError| ModelError::Torch {
+        path: weights.path.clone(),
+        message: e.to_string(),
+    };
+    let vars = vs.variables();
+    tch::no_grad(|| {
+        for (name, shape) in expected_tensors(&card.hyper) {
+            let values = weights.values(&name)?;
+            let var = vars.get(&name).ok_or_else(|| ModelError::MissingTensor {
+                path: weights.path.clone(),
+                tensor: name.clone(),
+            })?;
+            let src = Tensor::from_slice(&values)
+                .f_view(shape.as_slice())
+                .map_err(torch_err)?;
+            var.shallow_clone().f_copy_(&src).map_err(torch_err)?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes weights and card atomically: each file goes to a temporary name,
+/// is synced, then renamed over the old one.
+pub fn save(vs: &nn::VarStore, card: &ModelCard, path: &Path) -> Result<ModelFiles, ModelError> {
+    let files = ModelFiles::new(path);
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ModelError::Io { path: p, source }
+    };
+    if let Some(dir) = files.weights.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let vars = vs.variables();
+    let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, shape) in expected_tensors(&card.hyper) {
+        let var = vars.get(&name).ok_or_else(|| ModelError::MissingTensor {
+            path: files.weights.clone(),
+            tensor: name.clone(),
+        })?;
+        let flat = var.detach().to_device(Device::Cpu).flatten(0, -1);
+        let values = Vec::<f32>::try_from(&flat).map_err(|e| ModelError::Torch {
+            path: files.weights.clone(),
+            message: e.to_string(),
+        })?;
+        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        buffers.push((name, shape.iter().map(|&d| d as usize).collect(), bytes));
+    }
+    let views: Vec<(String, TensorView<'_>)> = buffers
+        .iter()
+        .map(|(name, shape, bytes)| {
+            TensorView::new(Dtype::F32, shape.clone(), bytes)
+                .map(|v| (name.clone(), v))
+                .map_err(|e| ModelError::Weights {
+                    path: files.weights.clone(),
+                    message: e.to_string(),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let metadata: HashMap<String, String> = [("format".to_string(), CARD_FORMAT.to_string())]
+        .into_iter()
+        .collect();
+    let data =
+        safetensors::tensor::serialize(views, Some(metadata)).map_err(|e| ModelError::Weights {
+            path: files.weights.clone(),
+            message: e.to_string(),
+        })?;
+    write_atomic(&files.weights, &data).map_err(io(&files.weights))?;
+    let json = serde_json::to_vec_pretty(card).map_err(|e| ModelError::Card {
+        path: files.card.clone(),
+        message: e.to_string(),
+    })?;
+    write_atomic(&files.card, &json).map_err(io(&files.card))?;
+    Ok(files)
+}
+
+/// Write to `path.tmp`, fsync, rename: a crash leaves the old file or the new
+/// one, never half of one.
+pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Persist the rename itself; failure to open a directory is not fatal.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_files_accept_stem_or_either_file() {
+        let expect = ModelFiles {
+            weights: PathBuf::from("models/story.safetensors"),
+            card: PathBuf::from("models/story.json"),
+        };
+        assert_eq!(ModelFiles::new(Path::new("models/story")), expect);
+        assert_eq!(ModelFiles::new(Path::new("models/story.json")), expect);
+        assert_eq!(
+            ModelFiles::new(Path::new("models/story.safetensors")),
+            expect
+        );
+        assert_eq!(
+            ModelFiles::new(Path::new("my.model")).card,
+            PathBuf::from("my.model.json")
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! Where fabula finds its shipped models and keeps its files.
+
+use std::path::{Path, PathBuf};
+
+use directories::ProjectDirs;
+
+pub fn project_dirs() -> Option<ProjectDirs> {
+    ProjectDirs::from("", "", "fabula")
+}
+
+/// Folders searched for the shipped models, in order: `$FABULA_MODELS`,
+/// `models/` beside the executable's repository (`target/release/..`), and
+/// `models/` in the working directory.
+pub fn model_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("FABULA_MODELS") {
+        dirs.push(PathBuf::from(d));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for up in exe.ancestors().skip(1).take(4) {
+            dirs.push(up.join("models"));
+        }
+    }
+    dirs.push(PathBuf::from("models"));
+    if let Some(p) = project_dirs() {
+        dirs.push(p.data_dir().join("models"));
+    }
+    dirs
+}
+
+/// Resolves a model argument: a path to a model (stem or either file) is
+/// used as given; a bare name (`story`, `lyrics`) is looked up in
+/// [`model_dirs`]. Returns the stem path.
+pub fn resolve_model(arg: &str) -> Result<PathBuf, String> {
+    let given = Path::new(arg);
+    let files = crate::lm::ModelFiles::new(given);
+    if files.card.exists() || files.weights.exists() {
+        return Ok(given.to_path_buf());
+    }
+    let is_name = !arg.contains(std::path::MAIN_SEPARATOR) && !arg.contains('.');
+    if is_name {
+        for dir in model_dirs() {
+            let stem = dir.join(arg);
+            if crate::lm::ModelFiles::new(&stem).card.exists() {
+                return Ok(stem);
+            }
+        }
+        return Err(format!(
+            "model {arg:?} not found; looked in {} (set FABULA_MODELS or pass a path)",
+            model_dirs()
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Err(format!(
+        "{arg}: no model card ({}) found",
+        files.card.display()
+    ))
+}
