@@ -8,17 +8,22 @@ fn main() {
         Some(Command::Train(a)) => cli::train::run(a),
         Some(Command::Generate(a)) => cli::generate::run(a),
         Some(Command::Eval(a)) => cli::eval::run(a),
-        None => cli::generate::run(cli::generate::GenerateArgs {
-            model: "story".into(),
-            prompt: String::new(),
-            temperature: 0.8,
-            top_k: 0,
-            top_p: 0.95,
-            repetition_penalty: 1.0,
-            max_tokens: 500,
-            stop: Vec::new(),
-            seed: None,
-        }),
+        None if args.print_config_path => {
+            match fabula::config::default_path() {
+                Some(p) => println!("{}", p.display()),
+                None => println!("no config folder on this system; use --config PATH"),
+            }
+            Ok(())
+        }
+        None if args.sessions => cli::play::print_sessions(),
+        None => {
+            cli::crash::install_panic_log();
+            cli::play::run(
+                args.config.as_deref(),
+                args.model.as_deref(),
+                args.resume.as_deref(),
+            )
+        }
     };
     if let Err(e) = result {
         eprintln!("fabula: {e:#}");

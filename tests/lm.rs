@@ -31,10 +31,19 @@ fn tiny_model_learns_a_repeated_sentence_and_generates_it() {
     assert!(val < 0.2, "validation {val} bits/char");
 
     let mut state = model.net.zero_state();
-    feed(&model.net, &model.vocab, "The quick", &mut state, &mut Scratch::default());
-    let out = generate(&model.net, &model.vocab, state, &greedy(80), &[], 1, |_| ControlFlow::Continue(()));
+    feed(
+        &model.net,
+        &model.vocab,
+        "The quick",
+        &mut state,
+        &mut Scratch::default(),
+    );
+    let out = generate(&model.net, &model.vocab, state, &greedy(80), &[], 1, |_| {
+        ControlFlow::Continue(())
+    });
     assert!(
-        out.text.starts_with(" brown fox jumps over the lazy dog. The quick brown fox"),
+        out.text
+            .starts_with(" brown fox jumps over the lazy dog. The quick brown fox"),
         "{:?}",
         out.text
     );
@@ -43,7 +52,11 @@ fn tiny_model_learns_a_repeated_sentence_and_generates_it() {
 #[test]
 fn save_load_round_trip_gives_identical_logits_and_fast_path_agrees() {
     let dir = tempfile::tempdir().unwrap();
-    let stem = train_tiny(dir.path(), &"A tale of two foxes, told twice. ".repeat(50), 20);
+    let stem = train_tiny(
+        dir.path(),
+        &"A tale of two foxes, told twice. ".repeat(50),
+        20,
+    );
     let a = checkpoint::load(&stem, Device::Cpu).unwrap();
     let copy = dir.path().join("copy");
     checkpoint::save(&a.vs, &a.card, &copy).unwrap();
@@ -67,7 +80,12 @@ fn save_load_round_trip_gives_identical_logits_and_fast_path_agrees() {
         fast.net.step(id, &mut state, &mut logits, &mut scratch);
         for k in 0..v {
             let diff = (logits[k] - reference[t * v + k]).abs();
-            assert!(diff < 1e-4, "step {t} token {k}: fast {} vs libtorch {}", logits[k], reference[t * v + k]);
+            assert!(
+                diff < 1e-4,
+                "step {t} token {k}: fast {} vs libtorch {}",
+                logits[k],
+                reference[t * v + k]
+            );
         }
     }
 }
@@ -75,19 +93,43 @@ fn save_load_round_trip_gives_identical_logits_and_fast_path_agrees() {
 #[test]
 fn same_seed_same_sample_and_batched_candidates_match_single_streams() {
     let dir = tempfile::tempdir().unwrap();
-    let stem = train_tiny(dir.path(), &"Once upon a time there was a cat who sat. ".repeat(40), 30);
+    let stem = train_tiny(
+        dir.path(),
+        &"Once upon a time there was a cat who sat. ".repeat(40),
+        30,
+    );
     let m = InferenceModel::load(&stem).unwrap();
     let cfg = SamplingConfig {
         temperature: 1.0,
         max_tokens: 60,
         ..SamplingConfig::default()
     };
-    let run = |seed| generate(&m.net, &m.vocab, m.net.zero_state(), &cfg, &[], seed, |_| ControlFlow::Continue(())).text;
+    let run = |seed| {
+        generate(
+            &m.net,
+            &m.vocab,
+            m.net.zero_state(),
+            &cfg,
+            &[],
+            seed,
+            |_| ControlFlow::Continue(()),
+        )
+        .text
+    };
     assert_eq!(run(3), run(3));
     assert_ne!(run(3), run(4));
 
     // Candidate i of a batch is the single stream with seed + i.
-    let batch = generate_candidates(&m.net, &m.vocab, &m.net.zero_state(), 5, &cfg, &[], 10, || true);
+    let batch = generate_candidates(
+        &m.net,
+        &m.vocab,
+        &m.net.zero_state(),
+        5,
+        &cfg,
+        &[],
+        10,
+        || true,
+    );
     for (i, cand) in batch.iter().enumerate() {
         assert_eq!(cand.text, run(10 + i as u64), "candidate {i}");
     }
@@ -99,8 +141,22 @@ fn stop_strings_end_generation_and_cancel_keeps_text() {
     let stem = train_tiny(dir.path(), &SENTENCE.repeat(300), 300);
     let m = InferenceModel::load(&stem).unwrap();
     let mut state = m.net.zero_state();
-    feed(&m.net, &m.vocab, "The quick", &mut state, &mut Scratch::default());
-    let out = generate(&m.net, &m.vocab, state.clone(), &greedy(200), &["lazy".into()], 1, |_| ControlFlow::Continue(()));
+    feed(
+        &m.net,
+        &m.vocab,
+        "The quick",
+        &mut state,
+        &mut Scratch::default(),
+    );
+    let out = generate(
+        &m.net,
+        &m.vocab,
+        state.clone(),
+        &greedy(200),
+        &["lazy".into()],
+        1,
+        |_| ControlFlow::Continue(()),
+    );
     assert_eq!(out.text, " brown fox jumps over the ");
     let mut seen = 0;
     let out = generate(&m.net, &m.vocab, state, &greedy(200), &[], 1, |_| {
@@ -136,7 +192,11 @@ fn truncated_weights_are_an_error_naming_the_file() {
 fn corrupt_card_is_an_error_with_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let files = tiny_files(dir.path());
-    fs::write(&files.card, "{\n  \"format\": \"fabula-char-lstm\",\n  oops\n}").unwrap();
+    fs::write(
+        &files.card,
+        "{\n  \"format\": \"fabula-char-lstm\",\n  oops\n}",
+    )
+    .unwrap();
     let err = InferenceModel::load(&files.card).err().unwrap().to_string();
     assert!(err.contains("tiny.json") && err.contains("line 3"), "{err}");
 }
@@ -162,7 +222,11 @@ fn wrong_version_vocab_size_and_missing_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let files = tiny_files(dir.path());
     let card = fs::read_to_string(&files.card).unwrap();
-    fs::write(&files.card, card.replace("\"format_version\": 1", "\"format_version\": 99")).unwrap();
+    fs::write(
+        &files.card,
+        card.replace("\"format_version\": 1", "\"format_version\": 99"),
+    )
+    .unwrap();
     let err = InferenceModel::load(&files.card).err().unwrap().to_string();
     assert!(err.contains("format_version is 99"), "{err}");
 

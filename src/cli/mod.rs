@@ -1,7 +1,9 @@
 //! Command-line interface: argument definitions and one module per command.
 
+pub mod crash;
 pub mod eval;
 pub mod generate;
+pub mod play;
 pub mod train;
 
 use clap::{Parser, Subcommand};
@@ -15,6 +17,21 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Configuration file (default: config.toml in the user's config folder).
+    #[arg(long, global = true)]
+    pub config: Option<std::path::PathBuf>,
+    /// Continue a saved story: its id or path; the most recent when no value is given.
+    #[arg(long, num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
+    /// List saved stories and exit.
+    #[arg(long)]
+    pub sessions: bool,
+    /// Story model to play with (name or path).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Print where the configuration file is looked for and exit.
+    #[arg(long)]
+    pub print_config_path: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
@@ -291,34 +290,13 @@ pub fn save(vs: &nn::VarStore, card: &ModelCard, path: &Path) -> Result<ModelFil
             path: files.weights.clone(),
             message: e.to_string(),
         })?;
-    write_atomic(&files.weights, &data).map_err(io(&files.weights))?;
+    crate::fsutil::write_atomic(&files.weights, &data).map_err(io(&files.weights))?;
     let json = serde_json::to_vec_pretty(card).map_err(|e| ModelError::Card {
         path: files.card.clone(),
         message: e.to_string(),
     })?;
-    write_atomic(&files.card, &json).map_err(io(&files.card))?;
+    crate::fsutil::write_atomic(&files.card, &json).map_err(io(&files.card))?;
     Ok(files)
-}
-
-/// Write to `path.tmp`, fsync, rename: a crash leaves the old file or the new
-/// one, never half of one.
-pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // Persist the rename itself; failure to open a directory is not fatal.
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

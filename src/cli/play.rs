@@ -1,0 +1,91 @@
+//! `fabula` with no command: the story TUI (new story, or `--resume`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::lm::InferenceModel;
+use crate::story::session::{list_sessions, sessions_dir};
+use crate::story::Session;
+use crate::tui::{self, Start};
+
+/// Loads the story model (and the lyrics model when it is there).
+pub fn load_models(
+    config: &Config,
+    story_override: Option<&str>,
+) -> anyhow::Result<(InferenceModel, Option<InferenceModel>)> {
+    let name = story_override.unwrap_or(&config.models.story);
+    let path = crate::paths::resolve_model(name).map_err(anyhow::Error::msg)?;
+    let story =
+        InferenceModel::load(&path).with_context(|| format!("loading the story model {name:?}"))?;
+    let lyrics = crate::paths::resolve_model(&config.models.lyrics)
+        .ok()
+        .and_then(|p| InferenceModel::load(&p).ok());
+    Ok((story, lyrics))
+}
+
+/// Finds the session `--resume` names: a path, an id, or (no value) the most recent.
+pub fn find_session(which: &str) -> anyhow::Result<(Session, PathBuf)> {
+    let dir = sessions_dir();
+    let path = if which.is_empty() {
+        let (sessions, _) = list_sessions(&dir);
+        sessions
+            .first()
+            .map(|s| s.path.clone())
+            .with_context(|| format!("no saved stories in {}", dir.display()))?
+    } else if Path::new(which).exists() {
+        PathBuf::from(which)
+    } else {
+        dir.join(format!("{which}.json"))
+    };
+    let session = match Session::load(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            // The last good save is kept beside a damaged one; offer it, never overwrite either.
+            let bak = crate::fsutil::backup_path(&path);
+            match Session::load(&bak) {
+                Ok(_) => anyhow::bail!("{e}\nthe previous good save is at {} (copy it over the damaged file to continue from it)", bak.display()),
+                Err(_) => return Err(e.into()),
+            }
+        }
+    };
+    Ok((session, path))
+}
+
+pub fn print_sessions() -> anyhow::Result<()> {
+    let dir = sessions_dir();
+    let (sessions, bad) = list_sessions(&dir);
+    if sessions.is_empty() && bad.is_empty() {
+        println!("No saved stories in {}.", dir.display());
+    }
+    for s in &sessions {
+        let id = s
+            .path
+            .file_stem()
+            .map(|x| x.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!("{id}\t{} turns\t{}", s.turns, s.title);
+    }
+    for e in &bad {
+        eprintln!("skipped: {e}");
+    }
+    Ok(())
+}
+
+pub fn run(
+    config_path: Option<&Path>,
+    model: Option<&str>,
+    resume: Option<&str>,
+) -> anyhow::Result<()> {
+    let (config, _) = Config::load(config_path)?;
+    let start = match resume {
+        Some(which) => {
+            let (session, path) = find_session(which)?;
+            Start::Resume(session, path)
+        }
+        None => Start::New,
+    };
+    let (story, lyrics) = load_models(&config, model)?;
+    tui::run(config, story, lyrics, start)
+}

@@ -1,0 +1,239 @@
+//! Configuration: one TOML file found through `directories` (or
+//! `--config PATH`), every key optional with a documented default.
+//! `config.example.toml` documents every key and is tested to parse.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::lm::SamplingConfig;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub models: ModelsConfig,
+    pub sampling: SamplingConfig,
+    pub story: StoryConfig,
+    pub lyrics: LyricsConfig,
+    pub colors: ColorsConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelsConfig {
+    /// Model name (looked up in the models folders) or path of the story model.
+    pub story: String,
+    pub lyrics: String,
+}
+
+impl Default for ModelsConfig {
+    fn default() -> Self {
+        ModelsConfig {
+            story: "story".into(),
+            lyrics: "lyrics".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoryConfig {
+    /// Suggested choices offered after each passage.
+    pub choices: usize,
+    /// A passage continues over paragraph breaks until it has this many characters.
+    pub min_passage_chars: usize,
+    /// Hard limit on characters generated per passage.
+    pub max_passage_chars: usize,
+    /// Temperature used for the suggested choices.
+    pub choice_temperature: f32,
+    /// Candidates sampled for mood steering (one batch); 1 turns steering off.
+    pub steering_candidates: usize,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            choices: 3,
+            min_passage_chars: 200,
+            max_passage_chars: 700,
+            choice_temperature: 0.7,
+            steering_candidates: 4,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LyricsConfig {
+    /// Candidates sampled per line (one batch) to meet rhyme and syllables.
+    pub candidates: usize,
+    pub temperature: f32,
+}
+
+impl Default for LyricsConfig {
+    fn default() -> Self {
+        LyricsConfig {
+            candidates: 8,
+            temperature: 0.8,
+        }
+    }
+}
+
+/// Colours by name (`red`, `lightblue`, `#rrggbb`, ...), as ratatui reads them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ColorsConfig {
+    pub accent: String,
+    pub player: String,
+    pub positive: String,
+    pub negative: String,
+    pub neutral: String,
+}
+
+impl Default for ColorsConfig {
+    fn default() -> Self {
+        ColorsConfig {
+            accent: "cyan".into(),
+            player: "yellow".into(),
+            positive: "green".into(),
+            negative: "red".into(),
+            neutral: "gray".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: line {line}: {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Parses TOML text; errors name the line and the key.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        cfg.validate().map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Ok(cfg)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        self.sampling
+            .validate()
+            .map_err(|m| format!("[sampling] {m}"))?;
+        let s = &self.story;
+        if !(1..=9).contains(&s.choices) {
+            return Err(format!(
+                "[story] choices must be between 1 and 9, got {}",
+                s.choices
+            ));
+        }
+        if s.min_passage_chars > s.max_passage_chars || s.max_passage_chars == 0 {
+            return Err("[story] min_passage_chars must not exceed max_passage_chars (which must be positive)".into());
+        }
+        if !(0.0..=10.0).contains(&s.choice_temperature) {
+            return Err("[story] choice_temperature must be between 0 and 10".into());
+        }
+        if !(1..=64).contains(&s.steering_candidates) {
+            return Err("[story] steering_candidates must be between 1 and 64".into());
+        }
+        if !(1..=64).contains(&self.lyrics.candidates) {
+            return Err("[lyrics] candidates must be between 1 and 64".into());
+        }
+        for (key, value) in [
+            ("accent", &self.colors.accent),
+            ("player", &self.colors.player),
+            ("positive", &self.colors.positive),
+            ("negative", &self.colors.negative),
+            ("neutral", &self.colors.neutral),
+        ] {
+            if value.parse::<ratatui::style::Color>().is_err() {
+                return Err(format!(
+                    "[colors] {key}: {value:?} is not a colour name or #rrggbb"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `explicit` when given (it must exist), else the user's config file if
+    /// there is one, else the defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => default_path().filter(|p| p.exists()),
+        };
+        match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).map_err(|source| ConfigError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                Ok((Config::parse(&p, &text)?, Some(p)))
+            }
+            None => Ok((Config::default(), None)),
+        }
+    }
+}
+
+/// `config.toml` in the user's config folder.
+pub fn default_path() -> Option<PathBuf> {
+    crate::paths::project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_file_parses_and_matches_the_defaults() {
+        let text = include_str!("../config.example.toml");
+        let cfg = Config::parse(Path::new("config.example.toml"), text).unwrap();
+        assert_eq!(cfg, Config::default());
+    }
+
+    #[test]
+    fn errors_name_the_line_and_key() {
+        let p = Path::new("c.toml");
+        let err = Config::parse(p, "[story]\nchoices = 3\nchoise = 4\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("choise"), "{err}");
+        let err = Config::parse(p, "[sampling]\ntemperature = \"hot\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let err = Config::parse(p, "[sampling]\ntop_p = 3.0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("top-p"), "{err}");
+        let err = Config::parse(p, "[colors]\naccent = \"blurple\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("accent"), "{err}");
+        let err = Config::parse(p, "[story\n").unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+}

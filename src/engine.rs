@@ -1,0 +1,352 @@
+//! The background engine: owns the models on its own thread (libtorch and
+//! the inference path never run on the UI thread), takes requests, and
+//! streams events back over a channel the UI loop awaits.
+
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::lm::generate::{feed, generate, generate_candidates, StopReason};
+use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
+
+pub type JobId = u64;
+
+/// Which of the loaded models a request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelSlot {
+    Story,
+    Lyrics,
+}
+
+/// A cancellation flag shared by the UI and one job.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Mood steering: sample `candidates` passages in one batch and keep the
+/// one whose sentiment is closest to `target`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Steer {
+    pub target: f32,
+    pub candidates: usize,
+}
+
+#[derive(Debug)]
+pub enum Request {
+    /// Feed `prefix` into `state`, then sample paragraphs until at least
+    /// `min_chars` characters (or `sampling.max_tokens`), each ending at a
+    /// stop string.
+    Continue {
+        job: JobId,
+        slot: ModelSlot,
+        state: Option<LstmState>,
+        /// Text to read before `prefix` when there is no state (a story
+        /// loaded without states, or an imported transcript).
+        context: String,
+        prefix: String,
+        sampling: SamplingConfig,
+        stops: Vec<String>,
+        min_chars: usize,
+        seed: u64,
+        cancel: CancelToken,
+        steer: Option<Steer>,
+    },
+    /// Sample `n` short continuations of `state` + `prefix` in one batch.
+    Candidates {
+        job: JobId,
+        slot: ModelSlot,
+        state: Option<LstmState>,
+        context: String,
+        prefix: String,
+        n: usize,
+        sampling: SamplingConfig,
+        stops: Vec<String>,
+        seed: u64,
+        cancel: CancelToken,
+    },
+    Shutdown,
+}
+
+#[derive(Debug)]
+pub enum Event {
+    /// The state after the request's context and prefix were read.
+    Fed {
+        job: JobId,
+        state: LstmState,
+    },
+    Token {
+        job: JobId,
+        text: String,
+    },
+    Done {
+        job: JobId,
+        text: String,
+        state: LstmState,
+        tokens: usize,
+        seconds: f32,
+        cancelled: bool,
+    },
+    Candidates {
+        job: JobId,
+        texts: Vec<String>,
+        states: Vec<LstmState>,
+    },
+    Error {
+        job: JobId,
+        message: String,
+    },
+}
+
+/// The UI's handle on the engine thread.
+pub struct EngineHandle {
+    requests: mpsc::Sender<Request>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl EngineHandle {
+    pub fn send(&self, request: Request) -> bool {
+        self.requests.send(request).is_ok()
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        let _ = self.requests.send(Request::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub struct Models {
+    pub story: Arc<InferenceModel>,
+    pub lyrics: Option<Arc<InferenceModel>>,
+}
+
+impl Models {
+    fn get(&self, slot: ModelSlot) -> &InferenceModel {
+        match (slot, &self.lyrics) {
+            (ModelSlot::Lyrics, Some(m)) => m,
+            _ => &self.story,
+        }
+    }
+}
+
+/// Starts the engine thread. Events go to `events`; the thread ends when
+/// the handle is dropped.
+pub fn spawn(models: Models, events: UnboundedSender<Event>) -> EngineHandle {
+    let (tx, rx) = mpsc::channel::<Request>();
+    let thread = thread::Builder::new()
+        .name("fabula-engine".into())
+        .spawn(move || run(models, rx, events))
+        .ok();
+    EngineHandle {
+        requests: tx,
+        thread,
+    }
+}
+
+fn start_state(
+    model: &InferenceModel,
+    state: Option<LstmState>,
+    context: &str,
+    scratch: &mut Scratch,
+) -> LstmState {
+    match state.filter(|s| s.fits(model.net.hyper.layers, model.net.hyper.hidden_size)) {
+        Some(s) => s,
+        None => {
+            let mut s = model.net.zero_state();
+            feed(&model.net, &model.vocab, context, &mut s, scratch);
+            s
+        }
+    }
+}
+
+/// Samples `steer.candidates` passages together and keeps the one whose
+/// sentiment is closest to the target (ties: the earliest).
+pub fn steered_passage(
+    model: &InferenceModel,
+    state: &LstmState,
+    steer: Steer,
+    sampling: &SamplingConfig,
+    stops: &[String],
+    seed: u64,
+    cancel: &CancelToken,
+) -> crate::lm::generate::Generated {
+    let candidates = generate_candidates(
+        &model.net,
+        &model.vocab,
+        state,
+        steer.candidates,
+        sampling,
+        stops,
+        seed,
+        || !cancel.is_cancelled(),
+    );
+    let scorer = crate::sentiment::Scorer::builtin();
+    let distance =
+        |g: &crate::lm::generate::Generated| (scorer.score(&g.text).score - steer.target).abs();
+    candidates
+        .into_iter()
+        .reduce(|best, c| {
+            if distance(&c) < distance(&best) {
+                c
+            } else {
+                best
+            }
+        })
+        .unwrap_or_else(|| crate::lm::generate::Generated {
+            text: String::new(),
+            tokens: 0,
+            reason: StopReason::Cancelled,
+            state: state.clone(),
+        })
+}
+
+fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Event>) {
+    let mut scratch = Scratch::default();
+    while let Ok(request) = rx.recv() {
+        match request {
+            Request::Shutdown => break,
+            Request::Continue {
+                job,
+                slot,
+                state,
+                context,
+                prefix,
+                sampling,
+                stops,
+                min_chars,
+                seed,
+                cancel,
+                steer,
+            } => {
+                let model = models.get(slot);
+                let started = Instant::now();
+                let mut state = start_state(model, state, &context, &mut scratch);
+                feed(&model.net, &model.vocab, &prefix, &mut state, &mut scratch);
+                let _ = events.send(Event::Fed {
+                    job,
+                    state: state.clone(),
+                });
+                if let Some(steer) = steer.filter(|s| s.candidates > 1) {
+                    let best =
+                        steered_passage(model, &state, steer, &sampling, &stops, seed, &cancel);
+                    let _ = events.send(Event::Token {
+                        job,
+                        text: best.text.clone(),
+                    });
+                    let _ = events.send(Event::Done {
+                        job,
+                        text: best.text,
+                        state: best.state,
+                        tokens: best.tokens,
+                        seconds: started.elapsed().as_secs_f32(),
+                        cancelled: best.reason == StopReason::Cancelled,
+                    });
+                    continue;
+                }
+                let mut text = String::new();
+                let mut tokens = 0;
+                let mut round = 0u64;
+                let cancelled = loop {
+                    let budget = sampling.max_tokens.saturating_sub(tokens);
+                    if budget == 0 {
+                        break false;
+                    }
+                    let cfg = SamplingConfig {
+                        max_tokens: budget,
+                        ..sampling.clone()
+                    };
+                    // Paragraph breaks between rounds are part of the text.
+                    if !text.is_empty() {
+                        text.push_str("\n\n");
+                        let _ = events.send(Event::Token {
+                            job,
+                            text: "\n\n".into(),
+                        });
+                    }
+                    let out = generate(
+                        &model.net,
+                        &model.vocab,
+                        state,
+                        &cfg,
+                        &stops,
+                        seed.wrapping_add(round),
+                        |piece| {
+                            let _ = events.send(Event::Token {
+                                job,
+                                text: piece.to_string(),
+                            });
+                            if cancel.is_cancelled() {
+                                ControlFlow::Break(())
+                            } else {
+                                ControlFlow::Continue(())
+                            }
+                        },
+                    );
+                    text.push_str(&out.text);
+                    tokens += out.tokens;
+                    state = out.state;
+                    round += 1;
+                    match out.reason {
+                        StopReason::Cancelled => break true,
+                        StopReason::MaxTokens => break false,
+                        StopReason::StopString if text.trim().chars().count() >= min_chars => {
+                            break false
+                        }
+                        StopReason::StopString => {}
+                    }
+                };
+                let _ = events.send(Event::Done {
+                    job,
+                    text,
+                    state,
+                    tokens,
+                    seconds: started.elapsed().as_secs_f32(),
+                    cancelled,
+                });
+            }
+            Request::Candidates {
+                job,
+                slot,
+                state,
+                context,
+                prefix,
+                n,
+                sampling,
+                stops,
+                seed,
+                cancel,
+            } => {
+                let model = models.get(slot);
+                let mut state = start_state(model, state, &context, &mut scratch);
+                feed(&model.net, &model.vocab, &prefix, &mut state, &mut scratch);
+                let outs = generate_candidates(
+                    &model.net,
+                    &model.vocab,
+                    &state,
+                    n,
+                    &sampling,
+                    &stops,
+                    seed,
+                    || !cancel.is_cancelled(),
+                );
+                let (texts, states) = outs.into_iter().map(|g| (g.text, g.state)).unzip();
+                let _ = events.send(Event::Candidates { job, texts, states });
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Reviewing stories: statistics, the sentiment arc, transcripts.
+
+pub mod stats;

@@ -1,0 +1,108 @@
+//! Statistics of a story: over the current branch (what was played) and
+//! the whole tree (what was tried).
+
+use serde::Serialize;
+
+use crate::story::{NodeId, Role, StoryTree};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TurnRow {
+    pub turn: usize,
+    pub node: NodeId,
+    pub role: &'static str,
+    pub score: Option<f32>,
+    pub label: Option<String>,
+    pub first_words: String,
+    /// Alternatives at this turn (1 when it never branched).
+    pub alternatives: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stats {
+    pub turns: usize,
+    pub player_turns: usize,
+    pub words: usize,
+    pub total_nodes: usize,
+    pub branch_points: usize,
+    pub abandoned_branches: usize,
+    pub mean_sentiment: Option<f32>,
+    pub min_sentiment: Option<f32>,
+    pub max_sentiment: Option<f32>,
+    /// Turn numbers (1-based on the branch) of the extremes.
+    pub most_positive_turn: Option<usize>,
+    pub most_negative_turn: Option<usize>,
+    pub generated_chars: usize,
+    pub generation_seconds: f32,
+    pub chars_per_second: Option<f32>,
+}
+
+pub fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(n).collect();
+    let mut s = words.join(" ");
+    if text.split_whitespace().nth(n).is_some() {
+        s.push('…');
+    }
+    s
+}
+
+/// One row per turn of the current branch.
+pub fn turn_rows(tree: &StoryTree) -> Vec<TurnRow> {
+    tree.branch()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let n = tree.node(id)?;
+            Some(TurnRow {
+                turn: i + 1,
+                node: id,
+                role: n.role.label(),
+                score: n.sentiment.map(|s| s.score),
+                label: n.sentiment.map(|s| s.label.to_string()),
+                first_words: first_words(&n.text, 8),
+                alternatives: tree.siblings(id).0.len(),
+            })
+        })
+        .collect()
+}
+
+pub fn stats(tree: &StoryTree) -> Stats {
+    let branch = tree.branch();
+    let nodes: Vec<_> = branch.iter().filter_map(|&id| tree.node(id)).collect();
+    let scores: Vec<(usize, f32)> = nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.sentiment.map(|s| (i + 1, s.score)))
+        .collect();
+    let mean =
+        (!scores.is_empty()).then(|| scores.iter().map(|s| s.1).sum::<f32>() / scores.len() as f32);
+    let max = scores
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.1 > a.1 { b } else { a });
+    let min = scores
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.1 < a.1 { b } else { a });
+    let generated_chars: usize = nodes.iter().map(|n| n.tokens).sum();
+    let generation_seconds: f32 = nodes.iter().map(|n| n.seconds).sum();
+    Stats {
+        turns: nodes.len(),
+        player_turns: nodes.iter().filter(|n| n.role == Role::Player).count(),
+        words: nodes
+            .iter()
+            .map(|n| n.text.split_whitespace().count())
+            .sum(),
+        total_nodes: tree.len(),
+        branch_points: tree.fork_count(),
+        abandoned_branches: tree.abandoned_leaves(),
+        mean_sentiment: mean,
+        min_sentiment: min.map(|m| m.1),
+        max_sentiment: max.map(|m| m.1),
+        most_positive_turn: max.map(|m| m.0),
+        most_negative_turn: min.map(|m| m.0),
+        generated_chars,
+        generation_seconds,
+        chars_per_second: (generation_seconds > 0.0)
+            .then(|| generated_chars as f32 / generation_seconds),
+    }
+}

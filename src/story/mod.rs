@@ -1,0 +1,8 @@
+//! Stories: the branching tree of turns and its saved sessions.
+
+pub mod session;
+pub mod state_codec;
+pub mod tree;
+
+pub use session::{Session, SessionError};
+pub use tree::{NodeId, Role, StoryTree};

@@ -1,0 +1,313 @@
+//! A saved story: the tree plus what is needed to resume it, written as
+//! JSON with an atomic rename after every turn and the previous good save
+//! kept beside it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::tree::{Role, StoryTree};
+use crate::fsutil;
+
+pub const SESSION_FORMAT: &str = "fabula-session";
+pub const SESSION_VERSION: u32 = 1;
+
+/// Identifies the model a session's stored states belong to; a session
+/// opened with another model recomputes states instead of using them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelStamp {
+    pub name: String,
+    pub layers: usize,
+    pub hidden: usize,
+    pub vocab_size: usize,
+    pub steps: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub format: String,
+    pub version: u32,
+    pub id: String,
+    pub title: String,
+    pub genre: String,
+    pub created: u64,
+    pub updated: u64,
+    #[serde(default)]
+    pub model: ModelStamp,
+    pub tree: StoryTree,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a fabula session: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Session {
+    pub fn new(genre: &str, opening: &str, model: ModelStamp) -> Session {
+        let now = now_secs();
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        Session {
+            format: SESSION_FORMAT.into(),
+            version: SESSION_VERSION,
+            id: format!("{now}-{:05}", nanos % 100_000),
+            title: title_from(opening),
+            genre: genre.into(),
+            created: now,
+            updated: now,
+            model,
+            tree: StoryTree::new(opening),
+        }
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serialising plain data cannot fail; an empty file would be caught on load.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    pub fn from_json(path: &Path, bytes: &[u8]) -> Result<Session, SessionError> {
+        let invalid = |message: String| SessionError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(invalid("the file is empty".into()));
+        }
+        // Check the header first so a file of another kind gets a plain answer.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+            version: Option<u32>,
+        }
+        let header: Header = serde_json::from_slice(bytes)
+            .map_err(|e| invalid(format!("line {} column {}: {e}", e.line(), e.column())))?;
+        match (header.format.as_deref(), header.version) {
+            (Some(SESSION_FORMAT), Some(SESSION_VERSION)) => {}
+            (Some(SESSION_FORMAT), Some(v)) => {
+                return Err(invalid(format!(
+                    "session format version {v}; this fabula reads version {SESSION_VERSION}"
+                )))
+            }
+            _ => return Err(invalid("missing \"format\": \"fabula-session\"".into())),
+        }
+        let session: Session = serde_json::from_slice(bytes)
+            .map_err(|e| invalid(format!("line {} column {}: {e}", e.line(), e.column())))?;
+        session.tree.validate().map_err(invalid)?;
+        Ok(session)
+    }
+
+    pub fn load(path: &Path) -> Result<Session, SessionError> {
+        let bytes = fs::read(path).map_err(|source| SessionError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Session::from_json(path, &bytes)
+    }
+
+    /// Saves atomically, keeping the previous save as `.bak`.
+    pub fn save(&mut self, path: &Path) -> Result<(), SessionError> {
+        self.updated = now_secs();
+        fsutil::write_atomic_with_backup(path, &self.to_json()).map_err(|source| SessionError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// The current branch as Markdown: narration as paragraphs, the
+    /// player's actions as quoted lines.
+    pub fn export_markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", self.title);
+        for id in self.tree.branch() {
+            let Some(n) = self.tree.node(id) else {
+                continue;
+            };
+            match n.role {
+                Role::Player => out.push_str(&format!("> {}\n\n", n.text.trim())),
+                _ => out.push_str(&format!("{}\n\n", n.text.trim())),
+            }
+        }
+        out
+    }
+
+    /// The current branch as plain text, in the transcript form `fabula
+    /// review` reads back: player lines start with `> `.
+    pub fn export_text(&self) -> String {
+        let mut out = String::new();
+        for id in self.tree.branch() {
+            let Some(n) = self.tree.node(id) else {
+                continue;
+            };
+            match n.role {
+                Role::Player => out.push_str(&format!("> {}\n\n", n.text.trim())),
+                _ => out.push_str(&format!("{}\n\n", n.text.trim())),
+            }
+        }
+        out
+    }
+}
+
+/// A short title: the first words of the opening.
+fn title_from(opening: &str) -> String {
+    let words: Vec<&str> = opening.split_whitespace().take(8).collect();
+    let mut t = words.join(" ");
+    if opening.split_whitespace().count() > 8 {
+        t.push('…');
+    }
+    if t.is_empty() {
+        "Untitled story".into()
+    } else {
+        t
+    }
+}
+
+/// One line of the session list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionSummary {
+    pub path: PathBuf,
+    pub title: String,
+    pub turns: usize,
+    pub updated: u64,
+}
+
+/// Saved sessions in `dir`, most recent first. Files that do not load are
+/// listed as errors (and never overwritten by anyone) instead of hiding the rest.
+pub fn list_sessions(dir: &Path) -> (Vec<SessionSummary>, Vec<SessionError>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return (ok, bad);
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        match Session::load(&path) {
+            Ok(s) => ok.push(SessionSummary {
+                path,
+                title: s.title,
+                turns: s.tree.len(),
+                updated: s.updated,
+            }),
+            Err(e) => bad.push(e),
+        }
+    }
+    ok.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+    (ok, bad)
+}
+
+/// Where sessions are saved: the data folder from `directories`, or
+/// `$FABULA_DATA` when set (tests, portable installs).
+pub fn sessions_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("FABULA_DATA") {
+        return PathBuf::from(d).join("sessions");
+    }
+    crate::paths::project_dirs()
+        .map(|p| p.data_dir().join("sessions"))
+        .unwrap_or_else(|| PathBuf::from(".fabula").join("sessions"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lm::LstmState;
+
+    fn branched() -> Session {
+        let mut s = Session::new("fantasy", "The dragon sleeps.", ModelStamp::default());
+        let p = s.tree.push(0, Role::Player, "sneak past").unwrap();
+        let n = s.tree.push(p, Role::Narration, "You tiptoe by.").unwrap();
+        let mut st = LstmState::zeros(2, 3);
+        st.h[4] = 0.25;
+        st.c[5] = -1.5;
+        s.tree.node_mut(n).unwrap().state = Some(st);
+        s.tree
+            .push(p, Role::Narration, "The dragon wakes!")
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn save_load_round_trip_of_a_branched_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        let mut s = branched();
+        s.save(&path).unwrap();
+        let back = Session::load(&path).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(
+            back.tree.node(2).unwrap().state.as_ref().unwrap().c[5],
+            -1.5
+        );
+    }
+
+    #[test]
+    fn bad_files_are_clear_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.json");
+        for (content, needle) in [
+            ("", "empty"),
+            (
+                "{\"format\": \"fabula-session\", \"version\": 1, ",
+                "line 1",
+            ),
+            ("{\"format\": \"other\"}", "fabula-session"),
+            (
+                "{\"format\": \"fabula-session\", \"version\": 7}",
+                "version 7",
+            ),
+            ("[1,2,3]", "line 1"),
+        ] {
+            fs::write(&path, content).unwrap();
+            let err = Session::load(&path).unwrap_err().to_string();
+            assert!(
+                err.contains("bad.json") && err.contains(needle),
+                "{content:?}: {err}"
+            );
+        }
+        let mut s = branched();
+        let mut json: serde_json::Value = serde_json::from_slice(&s.to_json()).unwrap();
+        json["tree"]["nodes"][2]["parent"] = serde_json::json!(2);
+        fs::write(&path, json.to_string()).unwrap();
+        assert!(Session::load(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("parent"));
+        s.tree.node_mut(2).unwrap().state = None;
+    }
+
+    #[test]
+    fn export_writes_the_current_branch() {
+        let s = branched();
+        assert_eq!(
+            s.export_text(),
+            "The dragon sleeps.\n\n> sneak past\n\nThe dragon wakes!\n\n"
+        );
+        assert!(s.export_markdown().starts_with("# The dragon sleeps."));
+    }
+
+    #[test]
+    fn list_shows_good_sessions_and_reports_bad_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        branched().save(&dir.path().join("good.json")).unwrap();
+        fs::write(dir.path().join("broken.json"), "{").unwrap();
+        let (ok, bad) = list_sessions(dir.path());
+        assert_eq!(ok.len(), 1);
+        assert_eq!(ok[0].turns, 4);
+        assert_eq!(bad.len(), 1);
+    }
+}

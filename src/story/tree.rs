@@ -1,0 +1,337 @@
+//! The story tree: every turn is a node (narration or player action) with
+//! its text, sentiment and the model state after it. The current branch is
+//! the path from the root to `current`; rewinding moves `current` up,
+//! continuing from an earlier turn grows a new branch beside the old one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::lm::LstmState;
+use crate::sentiment::Sentiment;
+
+pub type NodeId = usize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The story's first paragraph (a genre opening or the player's own).
+    Opening,
+    Narration,
+    Player,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Opening => "opening",
+            Role::Narration => "narration",
+            Role::Player => "player",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: NodeId,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    pub role: Role,
+    pub text: String,
+    #[serde(default)]
+    pub sentiment: Option<Sentiment>,
+    /// Model state after this node's text; `None` while it is being generated
+    /// or when it was not stored (imported transcripts).
+    #[serde(default, with = "crate::story::state_codec")]
+    pub state: Option<LstmState>,
+    /// The child that was last on the current branch, so moving back down
+    /// (or switching to this branch) returns to where the player was.
+    #[serde(default)]
+    pub last_child: Option<NodeId>,
+    /// Suggested choices offered after this turn, kept so a rewind shows
+    /// them again without asking the model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// Characters generated and seconds spent on them (narration only).
+    #[serde(default)]
+    pub tokens: usize,
+    #[serde(default)]
+    pub seconds: f32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TreeError {
+    #[error("turn {0} does not exist")]
+    NoSuchNode(NodeId),
+    #[error("the opening has no siblings")]
+    IsRoot,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryTree {
+    nodes: Vec<Node>,
+    current: NodeId,
+}
+
+impl StoryTree {
+    pub fn new(opening: &str) -> StoryTree {
+        StoryTree {
+            nodes: vec![Node {
+                id: 0,
+                parent: None,
+                children: Vec::new(),
+                role: Role::Opening,
+                text: opening.to_string(),
+                sentiment: None,
+                state: None,
+                last_child: None,
+                choices: Vec::new(),
+                tokens: 0,
+                seconds: 0.0,
+            }],
+            current: 0,
+        }
+    }
+
+    pub fn root(&self) -> NodeId {
+        0
+    }
+
+    pub fn current(&self) -> NodeId {
+        self.current
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.nodes.get_mut(id)
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// Adds a child of `parent` and makes it current.
+    pub fn push(&mut self, parent: NodeId, role: Role, text: &str) -> Result<NodeId, TreeError> {
+        if parent >= self.nodes.len() {
+            return Err(TreeError::NoSuchNode(parent));
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            id,
+            parent: Some(parent),
+            children: Vec::new(),
+            role,
+            text: text.to_string(),
+            sentiment: None,
+            state: None,
+            last_child: None,
+            choices: Vec::new(),
+            tokens: 0,
+            seconds: 0.0,
+        });
+        self.nodes[parent].children.push(id);
+        self.set_current(id)?;
+        Ok(id)
+    }
+
+    /// Makes `id` current and remembers the path to it.
+    pub fn set_current(&mut self, id: NodeId) -> Result<(), TreeError> {
+        if id >= self.nodes.len() {
+            return Err(TreeError::NoSuchNode(id));
+        }
+        self.current = id;
+        let mut child = id;
+        while let Some(parent) = self.nodes[child].parent {
+            self.nodes[parent].last_child = Some(child);
+            child = parent;
+        }
+        Ok(())
+    }
+
+    /// Root to `current`, inclusive.
+    pub fn branch(&self) -> Vec<NodeId> {
+        self.path_to(self.current)
+    }
+
+    pub fn path_to(&self, id: NodeId) -> Vec<NodeId> {
+        let mut path = Vec::new();
+        let mut at = Some(id.min(self.nodes.len().saturating_sub(1)));
+        while let Some(n) = at {
+            path.push(n);
+            at = self.nodes[n].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Siblings of `id` in creation order (itself included) and its index among them.
+    pub fn siblings(&self, id: NodeId) -> (Vec<NodeId>, usize) {
+        match self.nodes.get(id).and_then(|n| n.parent) {
+            Some(p) => {
+                let sibs = self.nodes[p].children.clone();
+                let at = sibs.iter().position(|&s| s == id).unwrap_or(0);
+                (sibs, at)
+            }
+            None => (vec![id.min(self.nodes.len().saturating_sub(1))], 0),
+        }
+    }
+
+    /// Follows `last_child` links down from `id` to where the player last was.
+    pub fn deepest_visited(&self, id: NodeId) -> NodeId {
+        let mut at = id;
+        while let Some(next) = self.nodes.get(at).and_then(|n| n.last_child) {
+            at = next;
+        }
+        at
+    }
+
+    /// Moves to the previous (`-1`) or next (`+1`) sibling of `id` and down
+    /// its last visited path. Returns the new current node.
+    pub fn switch_sibling(&mut self, id: NodeId, delta: isize) -> Result<NodeId, TreeError> {
+        let node = self.nodes.get(id).ok_or(TreeError::NoSuchNode(id))?;
+        if node.parent.is_none() {
+            return Err(TreeError::IsRoot);
+        }
+        let (sibs, at) = self.siblings(id);
+        let next = (at as isize + delta).rem_euclid(sibs.len() as isize) as usize;
+        let target = self.deepest_visited(sibs[next]);
+        self.set_current(target)?;
+        Ok(target)
+    }
+
+    /// Leaves that are not on the current branch: branches the player left behind.
+    pub fn abandoned_leaves(&self) -> usize {
+        let branch = self.branch();
+        self.nodes
+            .iter()
+            .filter(|n| n.children.is_empty() && !branch.contains(&n.id))
+            .count()
+    }
+
+    /// Nodes with more than one child: the places where the story forked.
+    pub fn fork_count(&self) -> usize {
+        self.nodes.iter().filter(|n| n.children.len() > 1).count()
+    }
+
+    /// Checks the links after loading from disk: every parent and child
+    /// exists, links agree both ways, ids match positions, no cycles.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.nodes.is_empty() {
+            return Err("the story has no turns".into());
+        }
+        if self.current >= self.nodes.len() {
+            return Err(format!("current turn {} does not exist", self.current));
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.id != i {
+                return Err(format!("turn at position {i} has id {}", n.id));
+            }
+            match n.parent {
+                None if i != 0 => return Err(format!("turn {i} has no parent")),
+                Some(_) if i == 0 => return Err("the opening has a parent".into()),
+                // Parents come first, so following parents always ends at the root.
+                Some(p) if p >= i => {
+                    return Err(format!("turn {i} has parent {p}, which is not earlier"))
+                }
+                Some(p) if !self.nodes[p].children.contains(&i) => {
+                    return Err(format!("turn {i} is missing from its parent's children"))
+                }
+                _ => {}
+            }
+            for &c in &n.children {
+                if self.nodes.get(c).and_then(|c| c.parent) != Some(i) {
+                    return Err(format!("turn {i} lists child {c}, which is not its child"));
+                }
+            }
+            if let Some(c) = n.last_child {
+                if !n.children.contains(&c) {
+                    return Err(format!(
+                        "turn {i} remembers child {c}, which is not its child"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story() -> StoryTree {
+        // 0 opening -> 1 player -> 2 narration
+        let mut t = StoryTree::new("It was dark.");
+        let p = t.push(0, Role::Player, "light a match").unwrap();
+        t.push(p, Role::Narration, "The match flares.").unwrap();
+        t
+    }
+
+    #[test]
+    fn push_extends_the_branch() {
+        let t = story();
+        assert_eq!(t.branch(), vec![0, 1, 2]);
+        assert_eq!(t.current(), 2);
+        assert!(t.validate().is_ok());
+    }
+
+    #[test]
+    fn retry_makes_a_sibling_and_switching_walks_between_them() {
+        let mut t = story();
+        let retry = t
+            .push(1, Role::Narration, "The match will not light.")
+            .unwrap();
+        assert_eq!(t.siblings(retry), (vec![2, 3], 1));
+        assert_eq!(t.abandoned_leaves(), 1);
+        assert_eq!(t.switch_sibling(retry, -1).unwrap(), 2);
+        assert_eq!(t.switch_sibling(2, 1).unwrap(), 3);
+        assert_eq!(t.switch_sibling(3, 1).unwrap(), 2, "wraps around");
+        assert_eq!(t.fork_count(), 1);
+    }
+
+    #[test]
+    fn rewinding_and_continuing_branches_and_switching_returns_to_deepest_visit() {
+        let mut t = story();
+        t.set_current(0).unwrap();
+        let other = t.push(0, Role::Player, "wait").unwrap();
+        t.push(other, Role::Narration, "Nothing happens.").unwrap();
+        assert_eq!(t.branch(), vec![0, 3, 4]);
+        // Back to the first branch: lands on its last turn, not its first.
+        assert_eq!(t.switch_sibling(3, -1).unwrap(), 2);
+        assert_eq!(t.branch(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn bad_ids_are_errors_not_panics() {
+        let mut t = story();
+        assert_eq!(
+            t.push(99, Role::Player, "x"),
+            Err(TreeError::NoSuchNode(99))
+        );
+        assert_eq!(t.set_current(99), Err(TreeError::NoSuchNode(99)));
+        assert_eq!(t.switch_sibling(0, 1), Err(TreeError::IsRoot));
+        assert_eq!(t.switch_sibling(42, 1), Err(TreeError::NoSuchNode(42)));
+    }
+
+    #[test]
+    fn validate_catches_broken_links() {
+        let mut t = story();
+        t.nodes[2].parent = Some(0);
+        assert!(t.validate().is_err());
+        let mut t = story();
+        t.current = 10;
+        assert!(t.validate().is_err());
+        let mut t = story();
+        t.nodes[1].children.push(7);
+        assert!(t.validate().is_err());
+    }
+}

@@ -1,0 +1,768 @@
+//! The application state and its one update path. Rendering reads it;
+//! only `App::update` changes it. Requests for the engine are queued in
+//! `outbox` for the event loop to send, so tests drive the whole app
+//! without a terminal or a model.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
+use crate::lm::{LstmState, SamplingConfig};
+use crate::sentiment::Scorer;
+use crate::story::session::{sessions_dir, ModelStamp};
+use crate::story::{NodeId, Role, Session};
+
+use super::action::Action;
+use super::openings::OPENINGS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Story,
+    Chat,
+    Review,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Picking a genre opening or typing one's own first paragraph.
+    ChooseOpening,
+    Playing,
+}
+
+/// A target mood for steering; the value is the sentiment score aimed at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mood {
+    Hopeful,
+    Tense,
+    Dark,
+}
+
+impl Mood {
+    pub fn target(self) -> f32 {
+        match self {
+            Mood::Hopeful => 0.6,
+            Mood::Tense => -0.3,
+            Mood::Dark => -0.7,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Mood::Hopeful => "hopeful",
+            Mood::Tense => "tense",
+            Mood::Dark => "dark",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobKind {
+    /// Generating the text of a narration node; `fed` is the node whose
+    /// text was read first (the opening or the player's action).
+    Passage {
+        node: NodeId,
+        fed: Option<NodeId>,
+    },
+    Choices {
+        node: NodeId,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: JobKind,
+    pub cancel: CancelToken,
+    pub started: Instant,
+    pub chars: usize,
+}
+
+pub struct App {
+    pub config: Config,
+    pub session: Session,
+    pub session_path: Option<PathBuf>,
+    pub stage: Stage,
+    pub focus: Pane,
+    pub input: String,
+    pub choices: Vec<String>,
+    pub job: Option<Job>,
+    /// Lines scrolled up from the end of the story (0 follows the end).
+    pub story_scroll: usize,
+    /// Index into the current branch selected in the review pane.
+    pub review_selected: usize,
+    pub show_help: bool,
+    pub status: String,
+    pub should_quit: bool,
+    pub mood: Option<Mood>,
+    pub model_label: String,
+    pub model_stamp: ModelStamp,
+    pub tokens_per_second: Option<f32>,
+    pub size: (u16, u16),
+    pub outbox: Vec<Request>,
+    pub read_only: bool,
+    next_job: JobId,
+    seed: u64,
+}
+
+/// The longest input accepted; a larger paste is cut here.
+pub const MAX_INPUT_CHARS: usize = 2000;
+
+impl App {
+    pub fn new(config: Config, model_label: String, model_stamp: ModelStamp, seed: u64) -> App {
+        let mut app = App {
+            config,
+            session: Session::new("", "", model_stamp.clone()),
+            session_path: None,
+            stage: Stage::ChooseOpening,
+            focus: Pane::Chat,
+            input: String::new(),
+            choices: OPENINGS.iter().map(|o| o.name.to_string()).collect(),
+            job: None,
+            story_scroll: 0,
+            review_selected: 0,
+            show_help: false,
+            status: "Pick an opening with 1-5, or type your own first paragraph and press Enter."
+                .into(),
+            should_quit: false,
+            mood: None,
+            model_label,
+            model_stamp,
+            tokens_per_second: None,
+            size: (80, 24),
+            outbox: Vec::new(),
+            read_only: false,
+            next_job: 1,
+            seed,
+        };
+        app.session.title = "New story".into();
+        app
+    }
+
+    /// Continues a saved session at its current turn.
+    pub fn resume(&mut self, session: Session, path: PathBuf) {
+        self.session = session;
+        self.session_path = Some(path);
+        self.stage = Stage::Playing;
+        let current = self.session.tree.current();
+        self.choices = self
+            .session
+            .tree
+            .node(current)
+            .map(|n| n.choices.clone())
+            .unwrap_or_default();
+        self.review_selected = self.session.tree.branch().len().saturating_sub(1);
+        self.status = format!("Resumed \"{}\".", self.session.title);
+        if self.choices.is_empty() && self.node_role(current) != Some(Role::Player) {
+            self.request_choices(current);
+        }
+    }
+
+    pub fn generating(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn node_role(&self, id: NodeId) -> Option<Role> {
+        self.session.tree.node(id).map(|n| n.role)
+    }
+
+    fn new_job(&mut self, kind: JobKind) -> (JobId, CancelToken) {
+        let id = self.next_job;
+        self.next_job += 1;
+        let cancel = CancelToken::default();
+        self.job = Some(Job {
+            id,
+            kind,
+            cancel: cancel.clone(),
+            started: Instant::now(),
+            chars: 0,
+        });
+        (id, cancel)
+    }
+
+    fn next_seed(&mut self) -> u64 {
+        self.seed = self
+            .seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.seed
+    }
+
+    /// The story so far up to `id`, as the model reads it (used when a
+    /// stored state is missing, e.g. after switching models).
+    fn context_until(&self, id: NodeId) -> String {
+        let mut text = String::new();
+        for n in self.session.tree.path_to(id) {
+            if let Some(node) = self.session.tree.node(n) {
+                text.push_str(&model_text(node.role, &node.text));
+            }
+        }
+        text
+    }
+
+    fn state_of(&self, id: NodeId) -> Option<LstmState> {
+        self.session.tree.node(id).and_then(|n| n.state.clone())
+    }
+
+    /// Starts generating a narration child of `parent`. When `feed` is set,
+    /// the parent's own text is read first (its state was not stored yet).
+    fn start_passage(&mut self, parent: NodeId, feed_parent: bool) {
+        let Ok(node) = self.session.tree.push(parent, Role::Narration, "") else {
+            return;
+        };
+        let (state, context, prefix, fed) = if feed_parent {
+            let grand = self.session.tree.node(parent).and_then(|n| n.parent);
+            let parent_text = self
+                .session
+                .tree
+                .node(parent)
+                .map(|n| model_text(n.role, &n.text))
+                .unwrap_or_default();
+            match grand {
+                Some(g) => (
+                    self.state_of(g),
+                    self.context_until(g),
+                    parent_text,
+                    Some(parent),
+                ),
+                None => (None, String::new(), parent_text, Some(parent)),
+            }
+        } else {
+            (
+                self.state_of(parent),
+                self.context_until(parent),
+                String::new(),
+                None,
+            )
+        };
+        let (job, cancel) = self.new_job(JobKind::Passage { node, fed });
+        let seed = self.next_seed();
+        let story = &self.config.story;
+        let sampling = SamplingConfig {
+            max_tokens: story.max_passage_chars,
+            ..self.config.sampling.clone()
+        };
+        self.outbox.push(Request::Continue {
+            job,
+            slot: ModelSlot::Story,
+            state,
+            context,
+            prefix,
+            sampling,
+            stops: vec!["\n\n".into()],
+            min_chars: story.min_passage_chars,
+            seed,
+            cancel,
+            steer: self.mood.map(|m| crate::engine::Steer {
+                target: m.target(),
+                candidates: story.steering_candidates,
+            }),
+        });
+        self.choices.clear();
+        self.story_scroll = 0;
+        self.review_selected = self.session.tree.branch().len().saturating_sub(1);
+    }
+
+    fn request_choices(&mut self, node: NodeId) {
+        let (job, cancel) = self.new_job(JobKind::Choices { node });
+        let seed = self.next_seed();
+        let n = self.config.story.choices;
+        self.outbox.push(Request::Candidates {
+            job,
+            slot: ModelSlot::Story,
+            state: self.state_of(node),
+            context: self.context_until(node),
+            prefix: CHOICE_PREFIX.into(),
+            // Oversample: short, odd or repeated candidates are dropped.
+            n: n * 3,
+            sampling: SamplingConfig {
+                temperature: self.config.story.choice_temperature,
+                max_tokens: 60,
+                ..self.config.sampling.clone()
+            },
+            stops: [".", "!", "?", "\n", ";", ","]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            seed,
+            cancel,
+        });
+    }
+
+    fn busy(&mut self) -> bool {
+        if self.generating() {
+            self.status = "Still writing… press Esc to stop it first.".into();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn submit_text(&mut self, text: String) {
+        let text = text.trim().to_string();
+        if text.is_empty() || self.read_only || self.busy() {
+            return;
+        }
+        match self.stage {
+            Stage::ChooseOpening => self.start_story("custom", &text),
+            Stage::Playing => {
+                let current = self.session.tree.current();
+                let Ok(player) = self.session.tree.push(current, Role::Player, &text) else {
+                    return;
+                };
+                self.score(player);
+                self.start_passage(player, true);
+                self.autosave();
+            }
+        }
+    }
+
+    fn start_story(&mut self, genre: &str, opening: &str) {
+        self.session = Session::new(genre, opening, self.model_stamp.clone());
+        self.session_path = Some(sessions_dir().join(format!("{}.json", self.session.id)));
+        self.stage = Stage::Playing;
+        self.score(0);
+        self.start_passage(0, true);
+        self.status = format!("A new {genre} story. Esc stops the narrator; ? lists every key.");
+        self.autosave();
+    }
+
+    fn score(&mut self, id: NodeId) {
+        if let Some(node) = self.session.tree.node_mut(id) {
+            node.sentiment = Some(Scorer::builtin().score(&node.text));
+        }
+    }
+
+    pub fn autosave(&mut self) {
+        if self.read_only {
+            return;
+        }
+        let Some(path) = self.session_path.clone() else {
+            return;
+        };
+        if let Err(e) = self.session.save(&path) {
+            self.status = format!("Autosave failed: {e}");
+        }
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Char(c) => {
+                if !c.is_control() && self.input.chars().count() < MAX_INPUT_CHARS {
+                    self.input.push(c);
+                }
+            }
+            Action::Backspace => {
+                self.input.pop();
+            }
+            Action::Paste(text) => {
+                let room = MAX_INPUT_CHARS.saturating_sub(self.input.chars().count());
+                // Newlines become spaces; other control characters never reach the screen.
+                let clean: String = text
+                    .chars()
+                    .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+                    .filter(|c| !c.is_control())
+                    .take(room)
+                    .collect();
+                if clean.chars().count() < text.chars().count() {
+                    self.status =
+                        "Pasted text was cleaned of control characters (and cut to fit).".into();
+                }
+                self.input.push_str(&clean);
+            }
+            Action::Submit => {
+                let text = std::mem::take(&mut self.input);
+                if self.generating() {
+                    self.input = text;
+                    self.busy();
+                } else {
+                    self.submit_text(text);
+                }
+            }
+            Action::Choose(i) => {
+                if self.busy() {
+                    return;
+                }
+                match self.stage {
+                    Stage::ChooseOpening => {
+                        if let Some(o) = OPENINGS.get(i) {
+                            self.start_story(o.name, o.text.trim());
+                        }
+                    }
+                    Stage::Playing => {
+                        if let Some(choice) = self.choices.get(i).cloned() {
+                            self.submit_text(choice);
+                        }
+                    }
+                }
+            }
+            Action::Cancel => {
+                if let Some(job) = &self.job {
+                    job.cancel.cancel();
+                    self.status = "Stopping…".into();
+                } else if self.show_help {
+                    self.show_help = false;
+                } else {
+                    self.input.clear();
+                }
+            }
+            Action::Retry => self.retry(),
+            Action::Undo => self.undo(),
+            Action::Sibling(delta) => self.switch_sibling(delta),
+            Action::FocusNext | Action::FocusPrev => {
+                let order = [Pane::Chat, Pane::Story, Pane::Review];
+                let at = order.iter().position(|&p| p == self.focus).unwrap_or(0);
+                let step = if matches!(action, Action::FocusNext) {
+                    1
+                } else {
+                    2
+                };
+                self.focus = order[(at + step) % 3];
+            }
+            Action::Scroll(delta) => match self.focus {
+                Pane::Review => self.select(delta),
+                _ => {
+                    self.story_scroll = if delta < 0 {
+                        self.story_scroll.saturating_add(delta.unsigned_abs())
+                    } else {
+                        self.story_scroll.saturating_sub(delta as usize)
+                    };
+                }
+            },
+            Action::ScrollToEnd => self.story_scroll = 0,
+            Action::Select(delta) => self.select(delta),
+            Action::JumpToSelected => self.jump_to_selected(),
+            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::CycleMood => {
+                self.mood = match self.mood {
+                    None => Some(Mood::Hopeful),
+                    Some(Mood::Hopeful) => Some(Mood::Tense),
+                    Some(Mood::Tense) => Some(Mood::Dark),
+                    Some(Mood::Dark) => None,
+                };
+                self.status = match self.mood {
+                    Some(m) => format!("Steering the story toward a {} mood.", m.name()),
+                    None => "Mood steering off.".into(),
+                };
+            }
+            Action::Export => self.export(),
+            Action::Quit => {
+                if let Some(job) = &self.job {
+                    job.cancel.cancel();
+                }
+                self.autosave();
+                self.should_quit = true;
+            }
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::Engine(event) => self.on_engine(event),
+            Action::Tick => {}
+        }
+    }
+
+    fn select(&mut self, delta: isize) {
+        let len = self.session.tree.branch().len();
+        let at = self.review_selected as isize + delta;
+        self.review_selected = at.clamp(0, len.saturating_sub(1) as isize) as usize;
+    }
+
+    fn selected_node(&self) -> Option<NodeId> {
+        self.session
+            .tree
+            .branch()
+            .get(self.review_selected)
+            .copied()
+    }
+
+    fn retry(&mut self) {
+        if self.stage != Stage::Playing || self.read_only || self.busy() {
+            return;
+        }
+        let current = self.session.tree.current();
+        match self.node_role(current) {
+            // A new sibling of the current passage, from the same state.
+            Some(Role::Narration) => {
+                if let Some(parent) = self.session.tree.node(current).and_then(|n| n.parent) {
+                    self.start_passage(parent, false);
+                    self.status =
+                        "Retrying: a new version beside the old one (Alt-←/→ to compare).".into();
+                }
+            }
+            // Continue from a player's action or the opening.
+            Some(_) => self.start_passage(current, false),
+            None => {}
+        }
+    }
+
+    fn undo(&mut self) {
+        if self.stage != Stage::Playing || self.busy() {
+            return;
+        }
+        let tree = &self.session.tree;
+        let branch = tree.branch();
+        // Back to the turn before the last player action on the branch.
+        let last_player = branch
+            .iter()
+            .rposition(|&id| tree.node(id).map(|n| n.role) == Some(Role::Player));
+        let Some(pos) = last_player.filter(|&p| p > 0) else {
+            self.status = "Nothing to undo: this is the opening.".into();
+            return;
+        };
+        self.go_to(branch[pos - 1]);
+        self.status = "Rewound one turn; the undone branch is kept (review pane, Alt-←/→).".into();
+    }
+
+    fn switch_sibling(&mut self, delta: isize) {
+        if self.stage != Stage::Playing || self.busy() {
+            return;
+        }
+        let target = self.selected_node().unwrap_or(self.session.tree.current());
+        match self.session.tree.switch_sibling(target, delta) {
+            Ok(now) => {
+                let pos = self.session.tree.path_to(target).len().saturating_sub(1);
+                self.go_to(now);
+                self.review_selected = pos;
+                let (sibs, at) = self.session.tree.siblings(self.session.tree.branch()[pos]);
+                self.status = format!("Alternative {} of {}.", at + 1, sibs.len());
+            }
+            Err(_) => self.status = "This turn has no alternatives.".into(),
+        }
+    }
+
+    fn jump_to_selected(&mut self) {
+        if self.stage != Stage::Playing || self.busy() {
+            return;
+        }
+        if let Some(id) = self.selected_node() {
+            self.go_to(id);
+            self.status = format!(
+                "Back at turn {}; continue from here to start a new branch.",
+                self.review_selected + 1
+            );
+        }
+    }
+
+    /// Makes `id` current: restores its stored choices (no model work for a
+    /// rewind), or asks for new ones if it has none.
+    fn go_to(&mut self, id: NodeId) {
+        if self.session.tree.set_current(id).is_err() {
+            return;
+        }
+        self.story_scroll = 0;
+        self.review_selected = self.session.tree.branch().len().saturating_sub(1);
+        self.choices = self
+            .session
+            .tree
+            .node(id)
+            .map(|n| n.choices.clone())
+            .unwrap_or_default();
+        if self.node_role(id) == Some(Role::Player) {
+            self.status = "At a player's action: press Ctrl-R to continue from it.".into();
+        } else if self.choices.is_empty() && !self.read_only {
+            self.request_choices(id);
+        }
+        self.autosave();
+    }
+
+    fn export(&mut self) {
+        let dir = sessions_dir()
+            .parent()
+            .map(|d| d.join("exports"))
+            .unwrap_or_else(|| PathBuf::from("."));
+        let md = dir.join(format!("{}.md", self.session.id));
+        let txt = dir.join(format!("{}.txt", self.session.id));
+        let result = crate::fsutil::write_atomic(&md, self.session.export_markdown().as_bytes())
+            .and_then(|_| crate::fsutil::write_atomic(&txt, self.session.export_text().as_bytes()));
+        self.status = match result {
+            Ok(()) => format!("Exported the current branch to {} and .txt", md.display()),
+            Err(e) => format!("Export failed: {e}"),
+        };
+    }
+
+    fn job_is(&self, id: JobId) -> bool {
+        self.job.as_ref().is_some_and(|j| j.id == id)
+    }
+
+    fn on_engine(&mut self, event: Event) {
+        match event {
+            Event::Fed { job, state } => {
+                if let Some(Job {
+                    kind: JobKind::Passage { fed: Some(fed), .. },
+                    ..
+                }) = self.job.clone().filter(|j| j.id == job)
+                {
+                    if let Some(n) = self.session.tree.node_mut(fed) {
+                        n.state = Some(state);
+                    }
+                }
+            }
+            Event::Token { job, text } => {
+                if let Some(Job {
+                    kind: JobKind::Passage { node, .. },
+                    ..
+                }) = self.job.clone().filter(|j| j.id == job)
+                {
+                    if let Some(n) = self.session.tree.node_mut(node) {
+                        n.text.push_str(&text);
+                    }
+                    if let Some(j) = self.job.as_mut() {
+                        j.chars += text.chars().count();
+                        let secs = j.started.elapsed().as_secs_f32();
+                        if secs > 0.2 {
+                            self.tokens_per_second = Some(j.chars as f32 / secs);
+                        }
+                    }
+                }
+            }
+            Event::Done {
+                job,
+                text,
+                state,
+                tokens,
+                seconds,
+                cancelled,
+            } => {
+                let Some(Job {
+                    kind: JobKind::Passage { node, .. },
+                    ..
+                }) = self.job.clone().filter(|j| j.id == job)
+                else {
+                    return;
+                };
+                self.job = None;
+                if let Some(n) = self.session.tree.node_mut(node) {
+                    n.text = text;
+                    n.state = Some(state);
+                    n.tokens = tokens;
+                    n.seconds = seconds;
+                }
+                if seconds > 0.0 {
+                    self.tokens_per_second = Some(tokens as f32 / seconds);
+                }
+                self.score(node);
+                self.status = if cancelled {
+                    "Stopped. What was written is kept; Ctrl-R writes another version.".into()
+                } else {
+                    String::new()
+                };
+                self.autosave();
+                self.request_choices(node);
+            }
+            Event::Candidates { job, texts, .. } => {
+                let Some(Job {
+                    kind: JobKind::Choices { node },
+                    ..
+                }) = self.job.clone().filter(|j| j.id == job)
+                else {
+                    return;
+                };
+                self.job = None;
+                let choices = clean_choices(&texts, self.config.story.choices);
+                if let Some(n) = self.session.tree.node_mut(node) {
+                    n.choices = choices.clone();
+                }
+                if self.session.tree.current() == node {
+                    self.choices = choices;
+                }
+                self.autosave();
+            }
+            Event::Error { job, message } => {
+                if self.job_is(job) {
+                    self.job = None;
+                }
+                self.status = format!("The model failed: {message}");
+            }
+        }
+    }
+}
+
+/// What the model reads for a turn. The player's action becomes a
+/// second-person sentence in its own paragraph ("open the door" is read as
+/// "You open the door."), the form the story model knows from its corpus.
+pub fn model_text(role: Role, text: &str) -> String {
+    match role {
+        Role::Player => format!("{}\n\n", action_sentence(text)),
+        _ => format!("{}\n\n", text.trim()),
+    }
+}
+
+/// "open the door" -> "You open the door."; text already starting with
+/// "you"/"I" or quoted speech is kept as written.
+pub fn action_sentence(action: &str) -> String {
+    let a = action.trim();
+    let lower = a.to_lowercase();
+    let keep = lower.starts_with("you ")
+        || lower.starts_with("i ")
+        || a.starts_with('"')
+        || a.starts_with('“');
+    let mut s = if keep {
+        a.to_string()
+    } else {
+        let mut chars = a.chars();
+        let first: String = chars
+            .next()
+            .map(|c| c.to_lowercase().collect())
+            .unwrap_or_default();
+        format!("You {first}{}", chars.as_str())
+    };
+    if !s.ends_with(['.', '!', '?', '"', '”']) {
+        s.push('.');
+    }
+    s
+}
+
+/// Prefix after which choices are sampled: the model suggests what "you" do next.
+pub const CHOICE_PREFIX: &str = "You ";
+
+/// Turns raw candidate continuations into up to `n` distinct, readable choices.
+pub fn clean_choices(raw: &[String], n: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in raw {
+        let c: String = r.split_whitespace().collect::<Vec<_>>().join(" ");
+        let c = c.trim_matches(|ch: char| !ch.is_alphanumeric()).to_string();
+        let words = c.split_whitespace().count();
+        let letters = c.chars().filter(|ch| ch.is_alphabetic()).count();
+        if !(2..=10).contains(&words) || letters * 10 < c.chars().count() * 7 {
+            continue;
+        }
+        if out.iter().any(|o| o.eq_ignore_ascii_case(&c)) {
+            continue;
+        }
+        out.push(c);
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_as_second_person_sentences() {
+        assert_eq!(action_sentence("open the door"), "You open the door.");
+        assert_eq!(action_sentence("You run!"), "You run!");
+        assert_eq!(action_sentence("\"Hello?\""), "\"Hello?\"");
+        assert_eq!(action_sentence("Look around"), "You look around.");
+    }
+
+    #[test]
+    fn choices_are_cleaned_and_deduplicated() {
+        let raw: Vec<String> = [
+            "walk to the door",
+            "Walk to the door",
+            "x",
+            "  climb   the tower ",
+            "12 34 56 !!",
+            "take the lantern",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            clean_choices(&raw, 2),
+            vec!["walk to the door", "climb the tower"]
+        );
+        assert_eq!(clean_choices(&raw, 5).len(), 3);
+    }
+}

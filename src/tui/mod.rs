@@ -1,0 +1,170 @@
+//! The terminal user interface: app state, key mapping, rendering, and the
+//! event loop that joins the terminal, the engine and a frame tick.
+
+pub mod action;
+pub mod app;
+pub mod openings;
+pub mod render;
+pub mod wrap;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent,
+};
+use ratatui::crossterm::execute;
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::engine::{self, Models};
+use crate::lm::InferenceModel;
+use crate::story::session::ModelStamp;
+use crate::story::Session;
+use action::Action;
+use app::App;
+
+pub fn model_stamp(m: &InferenceModel) -> ModelStamp {
+    ModelStamp {
+        name: m.card.name.clone(),
+        layers: m.card.hyper.layers,
+        hidden: m.card.hyper.hidden_size,
+        vocab_size: m.card.hyper.vocab_size,
+        steps: m.card.training.steps,
+    }
+}
+
+/// How a TUI session starts.
+pub enum Start {
+    New,
+    Resume(Session, PathBuf),
+    /// Read-only review of a session or transcript.
+    Review(Session),
+}
+
+/// Runs the TUI until the player quits. The terminal is restored on every
+/// way out, panics included (the panic hook is installed by the caller).
+pub fn run(
+    config: Config,
+    story: InferenceModel,
+    lyrics: Option<InferenceModel>,
+    start: Start,
+) -> anyhow::Result<()> {
+    let stamp = model_stamp(&story);
+    let label = format!(
+        "{} {}x{}",
+        story.card.name, story.card.hyper.layers, story.card.hyper.hidden_size
+    );
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    let mut app = App::new(config, label, stamp, seed);
+    match start {
+        Start::New => {}
+        Start::Resume(session, path) => app.resume(session, path),
+        Start::Review(session) => {
+            app.read_only = true;
+            app.session = session;
+            app.stage = app::Stage::Playing;
+            app.focus = app::Pane::Review;
+            app.review_selected = app.session.tree.branch().len().saturating_sub(1);
+            app.status = "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits.".into();
+        }
+    }
+    let (engine_tx, mut engine_rx) = mpsc::unbounded_channel();
+    let engine = engine::spawn(
+        Models {
+            story: Arc::new(story),
+            lyrics: lyrics.map(Arc::new),
+        },
+        engine_tx,
+    );
+    let (input_tx, mut input_rx) = mpsc::unbounded_channel();
+    // crossterm's read blocks, so it gets a thread of its own.
+    std::thread::Builder::new()
+        .name("fabula-input".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if input_tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("starting the input thread")?;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .context("starting the async runtime")?;
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    let result: anyhow::Result<()> = runtime.block_on(async {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        if let Ok(size) = terminal.size() {
+            app.update(Action::Resize(size.width, size.height));
+        }
+        loop {
+            terminal
+                .draw(|f| render::render(&app, f))
+                .context("drawing the screen")?;
+            tokio::select! {
+                Some(ev) = input_rx.recv() => {
+                    handle_terminal_event(&mut app, ev);
+                    // Take everything already typed before drawing again (fast paste, key repeat).
+                    while let Ok(ev) = input_rx.try_recv() {
+                        handle_terminal_event(&mut app, ev);
+                    }
+                }
+                Some(ev) = engine_rx.recv() => {
+                    app.update(Action::Engine(ev));
+                    // Tokens arrive faster than frames: take all that are waiting.
+                    while let Ok(ev) = engine_rx.try_recv() {
+                        app.update(Action::Engine(ev));
+                    }
+                }
+                _ = tick.tick() => app.update(Action::Tick),
+            }
+            for request in app.outbox.drain(..) {
+                if !engine.send(request) {
+                    app.status = "The model engine stopped; your story is saved.".into();
+                }
+            }
+            if app.should_quit {
+                break;
+            }
+        }
+        Ok(())
+    });
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    ratatui::restore();
+    drop(engine);
+    if let Some(path) = &app.session_path {
+        if !app.read_only {
+            println!(
+                "Story saved to {} (continue with `fabula --resume`).",
+                path.display()
+            );
+        }
+    }
+    result
+}
+
+fn handle_terminal_event(app: &mut App, ev: TermEvent) {
+    let action = match ev {
+        TermEvent::Key(k) => action::from_key(k, app.focus, app.input.is_empty()),
+        TermEvent::Mouse(m) => action::from_mouse(m),
+        TermEvent::Paste(text) => Some(Action::Paste(text)),
+        TermEvent::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    };
+    if let Some(a) = action {
+        app.update(a);
+    }
+}

@@ -1,0 +1,69 @@
+//! The help overlay: every key, grouped by what it does.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::color;
+use crate::tui::app::App;
+
+pub const KEYS: &[(&str, &str)] = &[
+    ("1-9", "pick a suggested choice (or an opening)"),
+    ("type + Enter", "do something of your own"),
+    (
+        "Esc",
+        "stop the narrator (keeps the text) / close help / clear input",
+    ),
+    ("Ctrl-R  (r)", "retry: a new version of the last passage"),
+    ("Ctrl-Z  (u)", "undo: back to before your last action"),
+    (
+        "Alt-←/→  ([ ])",
+        "previous / next alternative of the selected turn",
+    ),
+    ("Tab / Shift-Tab", "move between chat, story and review"),
+    (
+        "↑/↓ PgUp/PgDn wheel",
+        "scroll the story; move in the review list",
+    ),
+    (
+        "Enter (review)",
+        "go back to the selected turn (branch from there)",
+    ),
+    (
+        "Ctrl-M  (m)",
+        "cycle the mood to steer toward: hopeful, tense, dark, off",
+    ),
+    ("Ctrl-E", "export the current branch as Markdown and text"),
+    ("? / F1", "this help"),
+    ("Ctrl-C  Ctrl-Q  (q)", "save and quit"),
+];
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(76);
+    let height = (KEYS.len() as u16 + 4).min(area.height.saturating_sub(2));
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(row);
+    frame.render_widget(Clear, popup);
+    let key_style = Style::default()
+        .fg(color(&app.config.colors.accent))
+        .add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::from(
+        "Letters in (parentheses) work when the story or review pane has focus.",
+    )];
+    for (k, what) in KEYS {
+        lines.push(Line::from(vec![
+            ratatui::text::Span::styled(format!("{k:<22}"), key_style),
+            ratatui::text::Span::raw(*what),
+        ]));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Keys (Esc closes) ");
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
