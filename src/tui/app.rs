@@ -100,6 +100,8 @@ pub struct App {
     pub size: (u16, u16),
     pub outbox: Vec<Request>,
     pub read_only: bool,
+    /// Where new stories are saved and exports written.
+    pub data_dir: PathBuf,
     next_job: JobId,
     seed: u64,
 }
@@ -131,6 +133,7 @@ impl App {
             size: (80, 24),
             outbox: Vec::new(),
             read_only: false,
+            data_dir: sessions_dir(),
             next_job: 1,
             seed,
         };
@@ -318,7 +321,7 @@ impl App {
 
     fn start_story(&mut self, genre: &str, opening: &str) {
         self.session = Session::new(genre, opening, self.model_stamp.clone());
-        self.session_path = Some(sessions_dir().join(format!("{}.json", self.session.id)));
+        self.session_path = Some(self.data_dir.join(format!("{}.json", self.session.id)));
         self.stage = Stage::Playing;
         self.score(0);
         self.start_passage(0, true);
@@ -563,10 +566,10 @@ impl App {
     }
 
     fn export(&mut self) {
-        let dir = sessions_dir()
+        let dir = self
+            .data_dir
             .parent()
-            .map(|d| d.join("exports"))
-            .unwrap_or_else(|| PathBuf::from("."));
+            .map_or_else(|| PathBuf::from("exports"), |d| d.join("exports"));
         let md = dir.join(format!("{}.md", self.session.id));
         let txt = dir.join(format!("{}.txt", self.session.id));
         let result = crate::fsutil::write_atomic(&md, self.session.export_markdown().as_bytes())

@@ -1,0 +1,272 @@
+//! The app driven by actions, without a terminal or a model: engine
+//! requests are read from the outbox and answered with hand-made events.
+
+use fabula::config::Config;
+use fabula::engine::{Event, Request};
+use fabula::lm::LstmState;
+use fabula::story::session::ModelStamp;
+use fabula::story::{Role, Session};
+use fabula::tui::action::Action;
+use fabula::tui::app::{App, JobKind, Pane, Stage};
+
+fn app(dir: &std::path::Path) -> App {
+    let mut app = App::new(
+        Config::default(),
+        "test 1x4".into(),
+        ModelStamp::default(),
+        1,
+    );
+    app.data_dir = dir.join("sessions");
+    app
+}
+
+fn state(mark: f32) -> LstmState {
+    let mut s = LstmState::zeros(1, 4);
+    s.h[0] = mark;
+    s
+}
+
+/// Answers the pending passage request with `text`, streamed in two pieces.
+fn finish_passage(app: &mut App, text: &str, mark: f32) {
+    let req = app.outbox.pop().expect("a passage request");
+    let job = match req {
+        Request::Continue { job, .. } => job,
+        other => panic!("expected a passage request, got {other:?}"),
+    };
+    app.update(Action::Engine(Event::Fed {
+        job,
+        state: state(mark - 0.5),
+    }));
+    let (a, b) = text.split_at(text.len() / 2);
+    for piece in [a, b] {
+        app.update(Action::Engine(Event::Token {
+            job,
+            text: piece.into(),
+        }));
+    }
+    app.update(Action::Engine(Event::Done {
+        job,
+        text: text.into(),
+        state: state(mark),
+        tokens: text.chars().count(),
+        seconds: 0.5,
+        cancelled: false,
+    }));
+}
+
+fn finish_choices(app: &mut App, choices: &[&str]) {
+    let req = app.outbox.pop().expect("a choices request");
+    let job = match req {
+        Request::Candidates { job, .. } => job,
+        other => panic!("expected a choices request, got {other:?}"),
+    };
+    app.update(Action::Engine(Event::Candidates {
+        job,
+        texts: choices.iter().map(|s| s.to_string()).collect(),
+        states: vec![],
+    }));
+}
+
+fn branch_texts(app: &App) -> Vec<String> {
+    let t = &app.session.tree;
+    t.branch()
+        .iter()
+        .map(|&id| t.node(id).unwrap().text.clone())
+        .collect()
+}
+
+#[test]
+fn new_story_choice_and_typed_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    assert_eq!(app.stage, Stage::ChooseOpening);
+    app.update(Action::Choose(1)); // mystery
+    assert_eq!(app.stage, Stage::Playing);
+    assert!(app
+        .session
+        .tree
+        .node(0)
+        .unwrap()
+        .text
+        .starts_with("The letter"));
+    match app.outbox.last() {
+        Some(Request::Continue {
+            prefix,
+            state: None,
+            ..
+        }) => assert!(prefix.starts_with("The letter")),
+        other => panic!("{other:?}"),
+    }
+    finish_passage(&mut app, "You open the envelope.", 1.0);
+    assert_eq!(
+        app.session.tree.node(0).unwrap().state,
+        Some(state(0.5)),
+        "the opening keeps its state"
+    );
+    assert!(
+        app.session.tree.node(1).unwrap().sentiment.is_some(),
+        "turn is scored on completion"
+    );
+    finish_choices(
+        &mut app,
+        &[
+            "read the letter",
+            "read the letter",
+            "go to the house",
+            "burn it",
+            "call the police",
+        ],
+    );
+    assert_eq!(
+        app.choices,
+        vec!["read the letter", "go to the house", "burn it"]
+    );
+
+    app.update(Action::Choose(1));
+    match app.outbox.last() {
+        Some(Request::Continue {
+            prefix,
+            state: Some(s),
+            ..
+        }) => {
+            assert_eq!(
+                prefix, "You go to the house.\n\n",
+                "the documented action form"
+            );
+            assert_eq!(
+                *s,
+                state(1.0),
+                "continues from the stored state, not from text"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    finish_passage(&mut app, "The house is dark.", 2.0);
+    finish_choices(&mut app, &["knock on the door"]);
+    for c in "wait outside".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(app.input.is_empty());
+    finish_passage(&mut app, "Nothing stirs.", 3.0);
+    let roles: Vec<Role> = app
+        .session
+        .tree
+        .branch()
+        .iter()
+        .map(|&id| app.session.tree.node(id).unwrap().role)
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            Role::Opening,
+            Role::Narration,
+            Role::Player,
+            Role::Narration,
+            Role::Player,
+            Role::Narration
+        ]
+    );
+    assert_eq!(branch_texts(&app)[4], "wait outside");
+
+    // Autosaved after every turn, and the save reloads to the same tree.
+    let saved = Session::load(app.session_path.as_ref().unwrap()).unwrap();
+    assert_eq!(saved.tree.branch(), app.session.tree.branch());
+}
+
+#[test]
+fn cancel_keeps_partial_text_and_busy_blocks_new_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::Choose(0));
+    let (job, cancel) = match app.outbox.pop() {
+        Some(Request::Continue { job, cancel, .. }) => (job, cancel),
+        other => panic!("{other:?}"),
+    };
+    app.update(Action::Engine(Event::Token {
+        job,
+        text: "The gate".into(),
+    }));
+    // Keys still work while generating; new turns wait.
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Story);
+    app.update(Action::Retry);
+    assert!(app.outbox.is_empty());
+    app.update(Action::Cancel);
+    assert!(cancel.is_cancelled());
+    app.update(Action::Engine(Event::Done {
+        job,
+        text: "The gate".into(),
+        state: state(1.0),
+        tokens: 8,
+        seconds: 0.1,
+        cancelled: true,
+    }));
+    assert!(!app.generating() || matches!(app.job.as_ref().unwrap().kind, JobKind::Choices { .. }));
+    assert_eq!(branch_texts(&app)[1], "The gate");
+}
+
+#[test]
+fn retry_sibling_switch_undo_and_rewind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::Choose(0));
+    finish_passage(&mut app, "First version.", 1.0);
+    finish_choices(&mut app, &["go in"]);
+    app.update(Action::Retry);
+    match app.outbox.last() {
+        Some(Request::Continue { state, prefix, .. }) => {
+            assert_eq!(
+                *state,
+                Some(state_after_opening()),
+                "retry restarts from the opening's state"
+            );
+            assert!(prefix.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    finish_passage(&mut app, "Second version.", 5.0);
+    finish_choices(&mut app, &["run away"]);
+    assert_eq!(branch_texts(&app)[1], "Second version.");
+    let (sibs, at) = app.session.tree.siblings(app.session.tree.current());
+    assert_eq!((sibs.len(), at), (2, 1));
+
+    // Switch back: the first version and its stored choices return, no model call.
+    app.update(Action::Sibling(-1));
+    assert_eq!(branch_texts(&app)[1], "First version.");
+    assert_eq!(app.choices, vec!["go in"]);
+    assert!(app.outbox.is_empty());
+
+    app.update(Action::Choose(0));
+    finish_passage(&mut app, "Inside it is warm.", 2.0);
+    finish_choices(&mut app, &["sit down"]);
+    assert_eq!(app.session.tree.branch().len(), 4);
+    app.update(Action::Undo);
+    assert_eq!(
+        app.session.tree.branch().len(),
+        2,
+        "undo goes back before the last action"
+    );
+    assert_eq!(app.choices, vec!["go in"]);
+
+    // Rewind through the review pane to the opening.
+    app.focus = Pane::Review;
+    app.update(Action::Select(-10));
+    app.update(Action::JumpToSelected);
+    assert_eq!(app.session.tree.current(), 0);
+    assert_eq!(app.session.tree.len(), 5, "nothing was deleted");
+}
+
+fn state_after_opening() -> LstmState {
+    state(0.5)
+}
+
+#[test]
+fn paste_is_cleaned_and_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::Paste("a\x1b[2Jb\nc\u{7}".into()));
+    assert_eq!(app.input, "a[2Jb c");
+    app.update(Action::Paste("x".repeat(1_000_000)));
+    assert_eq!(app.input.chars().count(), fabula::tui::app::MAX_INPUT_CHARS);
+}
