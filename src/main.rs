@@ -8,6 +8,7 @@ fn main() {
         Some(Command::Train(a)) => cli::train::run(a),
         Some(Command::Generate(a)) => cli::generate::run(a),
         Some(Command::Eval(a)) => cli::eval::run(a),
+        Some(Command::Bench(a)) => cli::bench::run(a),
         None if args.print_config_path => {
             match fabula::config::default_path() {
                 Some(p) => println!("{}", p.display()),

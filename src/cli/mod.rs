@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and one module per command.
 
+pub mod bench;
 pub mod crash;
 pub mod eval;
 pub mod generate;
@@ -42,6 +43,8 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Print a model's bits per character on a text file.
     Eval(eval::EvalArgs),
+    /// Measure sampling and training speed (and compare with PyTorch).
+    Bench(bench::BenchArgs),
 }
 
 /// Sets libtorch's intra-op thread count when asked.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::card::{HyperParams, ModelCard};
 use super::checkpoint::{read_card, CheckedWeights, ModelError, ModelFiles};
-use super::kernels::{gemv_rows, sigmoid};
+use super::kernels::{gemv_rows, lstm_cell};
 use super::state::LstmState;
 use super::vocab::Vocab;
 
@@ -196,18 +196,12 @@ impl FastLstm {
                 gemv_rows(&l.w, l.cols, &l.bias, &xs, &mut outs);
             }
             for b in 0..n {
-                let g = &scratch.gates[b];
                 let s = &mut states[b];
-                // PyTorch's gate order: input, forget, cell, output.
-                for j in 0..h {
-                    let i_g = sigmoid(g[j]);
-                    let f_g = sigmoid(g[h + j]);
-                    let c_g = g[2 * h + j].tanh();
-                    let o_g = sigmoid(g[3 * h + j]);
-                    let c = f_g * s.c[off + j] + i_g * c_g;
-                    s.c[off + j] = c;
-                    s.h[off + j] = o_g * c.tanh();
-                }
+                lstm_cell(
+                    &scratch.gates[b],
+                    &mut s.c[off..off + h],
+                    &mut s.h[off..off + h],
+                );
             }
         }
         let top = (self.hyper.layers - 1) * h;

@@ -10,6 +10,34 @@
 /// row-major matrix `w` (`rows x cols`).
 pub fn gemv_rows(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &mut [&mut [f32]]) {
     debug_assert_eq!(xs.len(), out.len());
+    let rows = bias.len();
+    // Large products are split in two halves of rows run on two cores: one
+    // core alone cannot pull the weights through the cache hierarchy fast
+    // enough. Small ones are not worth the hand-off.
+    if rows >= 64 && rows * cols >= PARALLEL_MIN_WEIGHTS && rayon::current_num_threads() > 1 {
+        let half = rows / 2;
+        let (w_top, w_bottom) = w.split_at(half * cols);
+        let (b_top, b_bottom) = bias.split_at(half);
+        let mut tops: Vec<&mut [f32]> = Vec::with_capacity(out.len());
+        let mut bottoms: Vec<&mut [f32]> = Vec::with_capacity(out.len());
+        for o in out.iter_mut() {
+            let (t, b) = o.split_at_mut(half);
+            tops.push(t);
+            bottoms.push(b);
+        }
+        rayon::join(
+            || gemv_rows_single(w_top, cols, b_top, xs, &mut tops),
+            || gemv_rows_single(w_bottom, cols, b_bottom, xs, &mut bottoms),
+        );
+        return;
+    }
+    gemv_rows_single(w, cols, bias, xs, out);
+}
+
+/// Products smaller than this many weights run on one core.
+const PARALLEL_MIN_WEIGHTS: usize = 1 << 18;
+
+fn gemv_rows_single(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &mut [&mut [f32]]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
@@ -30,7 +58,95 @@ unsafe fn gemv_rows_avx2(
     xs: &[&[f32]],
     out: &mut [&mut [f32]],
 ) {
-    gemv_rows_generic(w, cols, bias, xs, out);
+    let mut start = 0;
+    while start < xs.len() {
+        let left = xs.len() - start;
+        let n = if left >= 4 {
+            4
+        } else if left >= 2 {
+            2
+        } else {
+            1
+        };
+        let group = &xs[start..start + n];
+        let outs = &mut out[start..start + n];
+        match n {
+            4 => rows_avx2::<4>(w, cols, bias, group, outs),
+            2 => rows_avx2::<2>(w, cols, bias, group, outs),
+            _ => rows_avx2::<1>(w, cols, bias, group, outs),
+        }
+        start += n;
+    }
+}
+
+/// Explicit AVX2/FMA version of `rows_n`: two 8-wide accumulators per
+/// stream hide the FMA latency; each weight vector is loaded once for all
+/// N streams.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn rows_avx2<const N: usize>(
+    w: &[f32],
+    cols: usize,
+    bias: &[f32],
+    xs: &[&[f32]],
+    out: &mut [&mut [f32]],
+) {
+    use std::arch::x86_64::*;
+    let rows = bias.len();
+    assert!(
+        w.len() >= rows * cols,
+        "weight matrix smaller than rows x cols"
+    );
+    assert!(
+        xs.len() >= N && out.len() >= N,
+        "fewer inputs than the kernel width"
+    );
+    for b in 0..N {
+        assert!(
+            xs[b].len() >= cols && out[b].len() >= rows,
+            "input or output too short"
+        );
+    }
+    let whole16 = cols / 16 * 16;
+    let whole8 = cols / 8 * 8;
+    let x: [*const f32; N] = std::array::from_fn(|b| xs[b].as_ptr());
+    let hsum = |v: __m256| -> f32 {
+        let lo = _mm256_castps256_ps128(v);
+        let hi = _mm256_extractf128_ps(v, 1);
+        let s = _mm_add_ps(lo, hi);
+        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        let s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+        _mm_cvtss_f32(s)
+    };
+    for r in 0..rows {
+        let row = w.as_ptr().add(r * cols);
+        let mut a0: [__m256; N] = [_mm256_setzero_ps(); N];
+        let mut a1: [__m256; N] = [_mm256_setzero_ps(); N];
+        let mut k = 0;
+        // SAFETY (all loads): k + 16 <= cols or k + 8 <= cols, within row and every x[b] (asserted above).
+        while k < whole16 {
+            let w0 = _mm256_loadu_ps(row.add(k));
+            let w1 = _mm256_loadu_ps(row.add(k + 8));
+            for b in 0..N {
+                a0[b] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x[b].add(k)), a0[b]);
+                a1[b] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x[b].add(k + 8)), a1[b]);
+            }
+            k += 16;
+        }
+        if k < whole8 {
+            let w0 = _mm256_loadu_ps(row.add(k));
+            for b in 0..N {
+                a0[b] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x[b].add(k)), a0[b]);
+            }
+        }
+        for b in 0..N {
+            let mut sum = bias[r] + hsum(_mm256_add_ps(a0[b], a1[b]));
+            for c in whole8..cols {
+                sum += *row.add(c) * *x[b].add(c);
+            }
+            out[b][r] = sum;
+        }
+    }
 }
 
 #[inline(always)]
@@ -66,36 +182,131 @@ fn rows_n<const N: usize>(
     out: &mut [&mut [f32]],
 ) {
     let rows = bias.len();
+    assert!(
+        w.len() >= rows * cols,
+        "weight matrix smaller than rows x cols"
+    );
+    assert!(
+        xs.len() >= N && out.len() >= N,
+        "fewer inputs than the kernel width"
+    );
+    for b in 0..N {
+        assert!(
+            xs[b].len() >= cols && out[b].len() >= rows,
+            "input or output too short"
+        );
+    }
     let whole = cols / 8 * 8;
+    let x: [&[f32]; N] = std::array::from_fn(|b| &xs[b][..cols]);
     for r in 0..rows {
         let row = &w[r * cols..(r + 1) * cols];
         let mut acc = [[0.0f32; 8]; N];
-        for (k, wc) in row[..whole].chunks_exact(8).enumerate() {
-            for b in 0..N {
-                let xc = &xs[b][k * 8..k * 8 + 8];
-                for i in 0..8 {
-                    acc[b][i] += wc[i] * xc[i];
+        let mut k = 0;
+        while k < whole {
+            // SAFETY: k + 8 <= whole <= cols, and row and every x[b] hold cols values (asserted above).
+            unsafe {
+                let wc = row.get_unchecked(k..k + 8);
+                for b in 0..N {
+                    let xc = x[b].get_unchecked(k..k + 8);
+                    for i in 0..8 {
+                        acc[b][i] += wc[i] * xc[i];
+                    }
                 }
             }
+            k += 8;
         }
         for b in 0..N {
             let mut sum = bias[r] + acc[b].iter().sum::<f32>();
             for c in whole..cols {
-                sum += row[c] * xs[b][c];
+                sum += row[c] * x[b][c];
             }
             out[b][r] = sum;
         }
     }
 }
 
-#[inline]
+/// exp(x) to about 2 ulp, as plain arithmetic so loops over it vectorise
+/// (libm's expf is a call per element). Range reduction to 2^n * e^r with
+/// |r| <= ln2/2, then a degree-6 polynomial.
+#[inline(always)]
+pub fn fast_exp(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E).round();
+    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (0.166_666_67
+                    + r * (0.041_666_668 + r * (0.008_333_334 + r * 0.001_388_889)))));
+    f32::from_bits(((n as i32 + 127) as u32) << 23) * p
+}
+
+#[inline(always)]
 pub fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + fast_exp(-x))
+}
+
+#[inline(always)]
+pub fn tanh(x: f32) -> f32 {
+    // tanh(x) = 1 - 2 / (e^{2x} + 1): exact at the ends, no cancellation for large |x|.
+    1.0 - 2.0 / (fast_exp(2.0 * x) + 1.0)
+}
+
+/// One LSTM cell update for a layer, PyTorch gate order (input, forget,
+/// cell, output): `c = f*c + i*g`, `h = o*tanh(c)`.
+pub fn lstm_cell(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the features the function is compiled for were just detected.
+            unsafe { lstm_cell_avx2(gates, c, h) };
+            return;
+        }
+    }
+    lstm_cell_generic(gates, c, h);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn lstm_cell_avx2(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
+    lstm_cell_generic(gates, c, h);
+}
+
+#[inline(always)]
+fn lstm_cell_generic(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
+    let n = c.len();
+    let (i_g, rest) = gates[..4 * n].split_at(n);
+    let (f_g, rest) = rest.split_at(n);
+    let (g_g, o_g) = rest.split_at(n);
+    let h = &mut h[..n];
+    for j in 0..n {
+        let cj = sigmoid(f_g[j]) * c[j] + sigmoid(i_g[j]) * tanh(g_g[j]);
+        c[j] = cj;
+        h[j] = sigmoid(o_g[j]) * tanh(cj);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_exp_sigmoid_and_tanh_match_libm() {
+        let mut x = -30.0f32;
+        while x < 30.0 {
+            let rel = (fast_exp(x) - x.exp()).abs() / x.exp();
+            assert!(rel < 1e-6, "exp({x}): {rel}");
+            assert!(
+                (sigmoid(x) - 1.0 / (1.0 + (-x).exp())).abs() < 1e-6,
+                "sigmoid({x})"
+            );
+            assert!((tanh(x) - x.tanh()).abs() < 1e-6, "tanh({x})");
+            x += 0.013;
+        }
+        assert_eq!(fast_exp(-200.0).min(1e-30), fast_exp(-200.0));
+        assert!(fast_exp(200.0).is_finite());
+        assert!(tanh(f32::NAN).is_nan() || tanh(f32::NAN).abs() <= 1.0);
+    }
 
     #[test]
     fn matches_naive_product_for_every_batch_size() {
@@ -121,4 +332,35 @@ mod tests {
             }
         }
     }
+}
+
+/// Sum of a slice, vectorised like the products (used to measure bandwidth).
+pub fn sum(xs: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the feature was just detected.
+            return unsafe { sum_avx2(xs) };
+        }
+    }
+    sum_generic(xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sum_avx2(xs: &[f32]) -> f32 {
+    sum_generic(xs)
+}
+
+#[inline(always)]
+fn sum_generic(xs: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let chunks = xs.chunks_exact(16);
+    let rest: f32 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for i in 0..16 {
+            acc[i] += c[i];
+        }
+    }
+    acc.iter().sum::<f32>() + rest
 }

@@ -2,6 +2,7 @@
 //! inference path, sampling, training and evaluation. Knows nothing of
 //! stories or terminals.
 
+pub mod bench;
 pub mod card;
 pub mod checkpoint;
 pub mod corpus;

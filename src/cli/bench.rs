@@ -1,0 +1,275 @@
+//! `fabula bench`: speed and memory figures for the shipped models and the
+//! 2x512 reference shape, optionally beside the PyTorch reference measured
+//! in the same run. The last line is machine-readable `key=value` pairs.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::lm::bench;
+use crate::lm::card::HyperParams;
+use crate::lm::InferenceModel;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Models to measure besides the reference shape (names or paths).
+    #[arg(long, value_delimiter = ',', default_value = "story,lyrics")]
+    pub models: Vec<String>,
+    /// Tokens sampled per measurement.
+    #[arg(long, default_value_t = 3000)]
+    pub tokens: usize,
+    /// Training steps timed per measurement.
+    #[arg(long, default_value_t = 8)]
+    pub train_steps: usize,
+    /// Also run the PyTorch reference (shared/bench/pytorch_lstm_anchor.py) and print ratios.
+    #[arg(long)]
+    pub compare: bool,
+    /// The PyTorch reference script.
+    #[arg(long)]
+    pub anchor: Option<PathBuf>,
+    /// Python with torch installed (default: the project's .venv).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+}
+
+struct Row {
+    name: String,
+    batch1: f64,
+    batch4: f64,
+    restore_ms: f64,
+    train: f64,
+    limit: f64,
+}
+
+fn measure(
+    name: &str,
+    model: &InferenceModel,
+    args: &BenchArgs,
+    bandwidth: f64,
+    device: tch::Device,
+) -> Row {
+    let net = &model.net;
+    let h = &model.card.hyper;
+    let limit = bandwidth / net.weight_bytes_per_step() as f64;
+    let batch1 = bench::batch1_tokens_per_second(net, &model.vocab, args.tokens);
+    let batch4 = bench::batch_tokens_per_second(net, &model.vocab, 4, args.tokens / 2);
+    let restore_ms = bench::restore_to_first_token_seconds(net, &model.vocab, 21) * 1e3;
+    let train = bench::training_tokens_per_second(h, 32, 128, args.train_steps, device);
+    println!(
+        "{name}: {}x{} LSTM, embed {}, vocab {}, {:.2} M parameters, {:.1} MB of weights read per token",
+        h.layers,
+        h.hidden_size,
+        h.embed_dim,
+        h.vocab_size,
+        h.parameter_count() as f64 / 1e6,
+        net.weight_bytes_per_step() as f64 / 1e6
+    );
+    println!("  batch-1 sampling      {batch1:>9.0} tok/s  ({:.2} of the {limit:.0} tok/s bandwidth limit)", batch1 / limit);
+    println!(
+        "  batch-4 sampling      {batch4:>9.0} tok/s  (all 4 streams; {:.2}x batch 1)",
+        batch4 / batch1
+    );
+    println!("  stored state -> token {restore_ms:>9.3} ms");
+    println!("  training (32x128)     {train:>9.0} tok/s");
+    Row {
+        name: name.to_string(),
+        batch1,
+        batch4,
+        restore_ms,
+        train,
+        limit,
+    }
+}
+
+/// A 2x512 model with random weights, the shape the PyTorch reference uses.
+fn reference_model(dir: &std::path::Path) -> anyhow::Result<InferenceModel> {
+    let hyper = HyperParams {
+        vocab_size: 96,
+        embed_dim: 128,
+        hidden_size: 512,
+        layers: 2,
+        dropout: 0.2,
+    };
+    let vocab = crate::lm::Vocab::from_texts(
+        [(32u8..127).map(char::from).collect::<String>().as_str()],
+        1,
+        96,
+    );
+    tch::manual_seed(0);
+    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+    let _model = crate::lm::model::LstmLm::new(&vs.root(), &hyper);
+    let card = crate::lm::ModelCard {
+        format: crate::lm::card::CARD_FORMAT.into(),
+        format_version: crate::lm::card::CARD_VERSION,
+        name: "reference-2x512".into(),
+        description: "random weights, benchmark shape".into(),
+        hyper,
+        vocab: vocab.entries(),
+        training: Default::default(),
+        versions: crate::lm::card::Versions::current(),
+    };
+    let path = dir.join("reference");
+    crate::lm::checkpoint::save(&vs, &card, &path)?;
+    Ok(InferenceModel::load(&path)?)
+}
+
+fn find_anchor(explicit: Option<&PathBuf>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.clone());
+    }
+    [
+        "../shared/bench/pytorch_lstm_anchor.py",
+        "shared/bench/pytorch_lstm_anchor.py",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+fn run_anchor(args: &BenchArgs) -> anyhow::Result<std::collections::HashMap<String, f64>> {
+    let script = find_anchor(args.anchor.as_ref())
+        .context("the PyTorch reference script was not found; pass --anchor PATH")?;
+    let python = args
+        .python
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".venv/bin/python"));
+    println!(
+        "running the PyTorch reference: {} {}",
+        python.display(),
+        script.display()
+    );
+    let out = Command::new(&python)
+        .arg("-W")
+        .arg("ignore")
+        .arg(&script)
+        .args([
+            "--threads",
+            &args.threads.to_string(),
+            "--gen-tokens",
+            &args.tokens.min(2000).to_string(),
+        ])
+        .output()
+        .with_context(|| format!("running {}", python.display()))?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the reference failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}");
+    Ok(text
+        .split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .filter_map(|(k, v)| v.parse::<f64>().ok().map(|v| (k.to_string(), v)))
+        .collect())
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    super::set_threads(Some(args.threads))?;
+    let device = crate::lm::parse_device(&args.device).map_err(anyhow::Error::msg)?;
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "machine: {cpu}, {cores} cores; libtorch threads {}",
+        args.threads
+    );
+    let bandwidth = bench::memory_read_bandwidth();
+    println!(
+        "memory read bandwidth (one thread, 256 MB sum): {:.1} GB/s",
+        bandwidth / 1e9
+    );
+    let mut rows = Vec::new();
+    for m in &args.models {
+        match crate::paths::resolve_model(m)
+            .map_err(anyhow::Error::msg)
+            .and_then(|p| Ok(InferenceModel::load(&p)?))
+        {
+            Ok(model) => rows.push(measure(m, &model, &args, bandwidth, device)),
+            Err(e) => println!("{m}: skipped ({e:#})"),
+        }
+    }
+    let dir = tempfile_dir()?;
+    let reference = reference_model(&dir)?;
+    let reference_row = measure("reference-2x512", &reference, &args, bandwidth, device);
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut kv = vec![
+        format!("bandwidth_gb_s={:.2}", bandwidth / 1e9),
+        format!("ref_batch1_tok_s={:.0}", reference_row.batch1),
+        format!("ref_batch4_tok_s={:.0}", reference_row.batch4),
+        format!("ref_restore_ms={:.3}", reference_row.restore_ms),
+        format!("ref_train_tok_s={:.0}", reference_row.train),
+        format!("ref_limit_tok_s={:.0}", reference_row.limit),
+        format!(
+            "ref_batch1_of_limit={:.2}",
+            reference_row.batch1 / reference_row.limit
+        ),
+        format!(
+            "ref_batch4_over_batch1={:.2}",
+            reference_row.batch4 / reference_row.batch1
+        ),
+    ];
+    for r in &rows {
+        kv.push(format!("{}_batch1_tok_s={:.0}", r.name, r.batch1));
+        kv.push(format!("{}_batch4_tok_s={:.0}", r.name, r.batch4));
+        kv.push(format!("{}_restore_ms={:.3}", r.name, r.restore_ms));
+        kv.push(format!("{}_train_tok_s={:.0}", r.name, r.train));
+    }
+    if args.compare {
+        let py = run_anchor(&args)?;
+        let get = |k: &str| py.get(k).copied().unwrap_or(f64::NAN);
+        let (gen, cell, train) = (
+            get("gen_tok_per_s"),
+            get("cell_gen_tok_per_s"),
+            get("train_tok_per_s"),
+        );
+        println!("ratios against PyTorch, same machine, same run (2x512):");
+        println!(
+            "  batch-1 sampling vs nn.LSTM        {:.2}x",
+            reference_row.batch1 / gen
+        );
+        println!(
+            "  batch-1 sampling vs fused cell     {:.2}x",
+            reference_row.batch1 / cell
+        );
+        println!(
+            "  training vs PyTorch                {:.2}x",
+            reference_row.train / train
+        );
+        kv.push(format!("torch_gen_tok_s={gen:.0}"));
+        kv.push(format!("torch_cell_tok_s={cell:.0}"));
+        kv.push(format!("torch_train_tok_s={train:.0}"));
+        kv.push(format!(
+            "ratio_batch1_vs_cell={:.2}",
+            reference_row.batch1 / cell
+        ));
+        kv.push(format!(
+            "ratio_train_vs_torch={:.2}",
+            reference_row.train / train
+        ));
+    }
+    if let Some(peak) = bench::peak_rss_bytes() {
+        println!("peak memory (resident): {:.0} MB", peak as f64 / 1e6);
+        kv.push(format!("peak_rss_mb={:.0}", peak as f64 / 1e6));
+    }
+    println!("{}", kv.join(" "));
+    Ok(())
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("fabula-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
