@@ -2,5 +2,13 @@
 //! review in the terminal, on a character LSTM language model.
 
 pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod fsutil;
 pub mod lm;
+// pub mod lyrics;
 pub mod paths;
+pub mod review;
+pub mod sentiment;
+pub mod story;
+pub mod tui;

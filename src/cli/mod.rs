@@ -5,6 +5,7 @@ pub mod crash;
 pub mod eval;
 pub mod generate;
 pub mod play;
+pub mod review;
 pub mod train;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Print a model's bits per character on a text file.
     Eval(eval::EvalArgs),
+    /// Review a saved story or an interactive-fiction transcript.
+    Review(review::ReviewArgs),
     /// Measure sampling and training speed (and compare with PyTorch).
     Bench(bench::BenchArgs),
 }

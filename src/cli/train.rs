@@ -125,7 +125,17 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut first_step = None;
+    // Without a terminal the bar is hidden: log a line every half minute instead.
+    let quiet_bar = bar.is_hidden();
+    let mut last_line = std::time::Instant::now();
     let outcome = trainer.run(&args.files, &stop, |p| {
+        if quiet_bar && !p.checkpoint_saved && last_line.elapsed().as_secs() >= 30 {
+            last_line = std::time::Instant::now();
+            eprintln!(
+                "step {}/{}: loss {:.3} bpc, {:.0} tok/s, lr {:.2e}",
+                p.step, p.total_steps, p.loss_bits_per_char, p.tokens_per_second, p.learning_rate
+            );
+        }
         let first = *first_step.get_or_insert(p.step);
         bar.set_position(p.step + 1 - first);
         bar.set_message(format!(
@@ -136,10 +146,15 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             let val = p
                 .validation_bits_per_char
                 .map_or_else(|| "n/a".into(), |v| format!("{v:.3}"));
-            bar.println(format!(
+            let line = format!(
                 "step {}/{}: train {:.3} bpc, validation {} bpc, {:.0} tok/s, checkpoint saved",
                 p.step, p.total_steps, p.loss_bits_per_char, val, p.tokens_per_second
-            ));
+            );
+            if quiet_bar {
+                eprintln!("{line}");
+            } else {
+                bar.println(line);
+            }
         }
     })?;
     bar.finish_and_clear();

@@ -1,3 +1,5 @@
 //! Reviewing stories: statistics, the sentiment arc, transcripts.
 
 pub mod stats;
+pub mod summary;
+pub mod transcript;

@@ -1,0 +1,38 @@
+//! `fabula review FILE`: a saved session or a transcript, read-only in the
+//! TUI, or summarised on stdout with `--summary` / `--json`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::config::Config;
+use crate::review::summary::{summarize, to_text};
+use crate::review::transcript::open_for_review;
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// A fabula session (.json) or a plain-text transcript (`>` lines are the player's).
+    pub file: PathBuf,
+    /// Print statistics and a per-turn table instead of opening the TUI.
+    #[arg(long)]
+    pub summary: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: ReviewArgs, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let session = open_for_review(&args.file)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summarize(&session))?);
+        return Ok(());
+    }
+    if args.summary {
+        print!("{}", to_text(&summarize(&session)));
+        return Ok(());
+    }
+    let (config, _) = Config::load(config_path)?;
+    let (story, lyrics) = super::play::load_models(&config, None)?;
+    crate::cli::crash::install_panic_log();
+    crate::tui::run(config, story, lyrics, crate::tui::Start::Review(session))
+}

@@ -1,0 +1,202 @@
+//! Reading stories to review: fabula's own session files, and plain-text
+//! transcripts of interactive fiction, where lines starting with `>` are
+//! the player's commands and everything else is narration.
+
+use std::path::Path;
+
+use crate::sentiment::Scorer;
+use crate::story::session::ModelStamp;
+use crate::story::{Role, Session};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TranscriptError {
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a transcript: {reason}")]
+    NotTranscript {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error(transparent)]
+    Session(#[from] crate::story::SessionError),
+}
+
+/// Transcripts larger than this are refused (a review is read whole).
+pub const MAX_TRANSCRIPT_BYTES: usize = 64 << 20;
+
+/// Parses a plain-text transcript into a one-branch story. The first
+/// narration becomes the opening; blank lines inside narration are kept as
+/// paragraph breaks.
+pub fn parse_transcript(path: &Path, bytes: &[u8]) -> Result<Session, TranscriptError> {
+    let not = |reason: String| TranscriptError::NotTranscript {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if bytes.len() > MAX_TRANSCRIPT_BYTES {
+        return Err(not(format!(
+            "{} bytes is more than the {} MB limit",
+            bytes.len(),
+            MAX_TRANSCRIPT_BYTES >> 20
+        )));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| not(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    if controls * 100 > text.chars().count().max(1) {
+        return Err(not(
+            "it is binary data (control characters), not text".into()
+        ));
+    }
+    let mut turns: Vec<(Role, String)> = Vec::new();
+    let mut narration = String::new();
+    let flush = |narration: &mut String, turns: &mut Vec<(Role, String)>| {
+        let t = narration.trim();
+        if !t.is_empty() {
+            turns.push((Role::Narration, t.to_string()));
+        }
+        narration.clear();
+    };
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if let Some(cmd) = line.trim_start().strip_prefix('>') {
+            flush(&mut narration, &mut turns);
+            let cmd = cmd.trim();
+            if !cmd.is_empty() {
+                turns.push((Role::Player, cmd.to_string()));
+            }
+        } else {
+            narration.push_str(line);
+            narration.push('\n');
+        }
+    }
+    flush(&mut narration, &mut turns);
+    if !turns.iter().any(|t| t.0 == Role::Player) {
+        return Err(not(
+            "no player commands (lines starting with '>') were found".into(),
+        ));
+    }
+    let opening = match turns.first() {
+        Some((Role::Narration, t)) => t.clone(),
+        _ => String::new(),
+    };
+    let skip = usize::from(!opening.is_empty());
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut session = Session::new("transcript", &opening, ModelStamp::default());
+    session.title = name;
+    let mut at = session.tree.root();
+    for (role, text) in turns.into_iter().skip(skip) {
+        // The root exists and `at` is always a node just pushed, so this cannot fail.
+        if let Ok(id) = session.tree.push(at, role, &text) {
+            at = id;
+        }
+    }
+    Ok(session)
+}
+
+/// Opens a session file or a transcript, and scores every turn that has
+/// no sentiment yet.
+pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
+    let bytes = std::fs::read(path).map_err(|source| TranscriptError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let mut session = if first == Some(b'{') {
+        Session::from_json(path, &bytes)?
+    } else {
+        parse_transcript(path, &bytes)?
+    };
+    let scorer = Scorer::builtin();
+    let ids: Vec<_> = session
+        .tree
+        .nodes()
+        .iter()
+        .filter(|n| n.sentiment.is_none())
+        .map(|n| n.id)
+        .collect();
+    for id in ids {
+        if let Some(n) = session.tree.node_mut(id) {
+            n.sentiment = Some(scorer.score(&n.text));
+        }
+    }
+    Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAVE: &str = "\
+West of House
+You are standing in an open field west of a white house, with a boarded front door.
+There is a small mailbox here.
+
+>open mailbox
+Opening the small mailbox reveals a leaflet.
+
+> read leaflet
+\"WELCOME TO ZORK!\"
+
+ZORK is a game of adventure, danger, and low cunning.
+>
+>go north
+North of House
+You are facing the north side of a white house.
+";
+
+    #[test]
+    fn reads_an_interactive_fiction_transcript() {
+        let s = parse_transcript(Path::new("zork.txt"), CAVE.as_bytes()).unwrap();
+        let tree = &s.tree;
+        let roles: Vec<Role> = tree
+            .branch()
+            .iter()
+            .map(|&id| tree.node(id).unwrap().role)
+            .collect();
+        assert_eq!(
+            roles,
+            vec![
+                Role::Opening,
+                Role::Player,
+                Role::Narration,
+                Role::Player,
+                Role::Narration,
+                Role::Player,
+                Role::Narration
+            ]
+        );
+        assert_eq!(tree.node(tree.branch()[3]).unwrap().text, "read leaflet");
+        assert!(tree
+            .node(tree.branch()[4])
+            .unwrap()
+            .text
+            .contains("\n\nZORK is a game"));
+        assert_eq!(s.title, "zork");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_transcript() {
+        let p = Path::new("x.bin");
+        for (bytes, needle) in [
+            (&b"\xff\xfe\x00\x01"[..], "UTF-8 at byte 0"),
+            (
+                &b"just a story\nwith no commands\n"[..],
+                "no player commands",
+            ),
+            (&b"\x01\x02\x03\x04>a\x05\x06"[..], "binary"),
+            (&b""[..], "no player commands"),
+        ] {
+            let err = parse_transcript(p, bytes).unwrap_err().to_string();
+            assert!(err.contains("x.bin") && err.contains(needle), "{err}");
+        }
+    }
+}
