@@ -6,6 +6,7 @@ pub mod eval;
 pub mod generate;
 pub mod play;
 pub mod review;
+pub mod sentiment;
 pub mod train;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +47,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Review a saved story or an interactive-fiction transcript.
     Review(review::ReviewArgs),
+    /// Score each line of stdin: `score<TAB>label` (or --eval a labelled file).
+    Sentiment(sentiment::SentimentArgs),
     /// Measure sampling and training speed (and compare with PyTorch).
     Bench(bench::BenchArgs),
 }
