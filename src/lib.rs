@@ -6,7 +6,7 @@ pub mod config;
 pub mod engine;
 pub mod fsutil;
 pub mod lm;
-// pub mod lyrics;
+pub mod lyrics;
 pub mod paths;
 pub mod review;
 pub mod sentiment;

@@ -13,12 +13,24 @@ use fabula::sentiment::Scorer;
 fn steering_toward_positive_beats_steering_toward_negative() {
     // A corpus where happy and grim sentences follow each other at random,
     // so an unsteered continuation is a coin toss.
-    let happy = ["The feast was wonderful and everyone laughed with joy.", "You feel happy and safe in the warm light.", "Your friends cheer, it is a great victory."];
-    let grim = ["The night was terrible and the wounded cried in pain.", "You feel afraid and sick in the cold dark.", "Your friends are dead, it is a horrible defeat."];
+    let happy = [
+        "The feast was wonderful and everyone laughed with joy.",
+        "You feel happy and safe in the warm light.",
+        "Your friends cheer, it is a great victory.",
+    ];
+    let grim = [
+        "The night was terrible and the wounded cried in pain.",
+        "You feel afraid and sick in the cold dark.",
+        "Your friends are dead, it is a horrible defeat.",
+    ];
     let mut rng = fabula::lm::sample::Rng::new(9);
     let mut text = String::new();
     for _ in 0..600 {
-        let pool = if rng.next_u64() % 2 == 0 { &happy } else { &grim };
+        let pool = if rng.next_u64() % 2 == 0 {
+            &happy
+        } else {
+            &grim
+        };
         text.push_str(pool[(rng.next_u64() % 3) as usize]);
         text.push(' ');
     }
@@ -26,7 +38,13 @@ fn steering_toward_positive_beats_steering_toward_negative() {
     let stem = common::train_tiny(dir.path(), &text, 400);
     let model = InferenceModel::load(&stem).unwrap();
     let mut start = model.net.zero_state();
-    feed(&model.net, &model.vocab, "The war is over. ", &mut start, &mut Scratch::default());
+    feed(
+        &model.net,
+        &model.vocab,
+        "The war is over. ",
+        &mut start,
+        &mut Scratch::default(),
+    );
     let sampling = SamplingConfig {
         temperature: 1.0,
         max_tokens: 80,
@@ -38,7 +56,18 @@ fn steering_toward_positive_beats_steering_toward_negative() {
         let n = seeds.clone().count() as f32;
         seeds
             .map(|seed| {
-                let g = steered_passage(&model, &start, Steer { target, candidates: 6 }, &sampling, &[".".into()], seed * 100, &CancelToken::default());
+                let g = steered_passage(
+                    &model,
+                    &start,
+                    Steer {
+                        target,
+                        candidates: 6,
+                    },
+                    &sampling,
+                    &[".".into()],
+                    seed * 100,
+                    &CancelToken::default(),
+                );
                 scorer.score(&g.text).score
             })
             .sum::<f32>()
@@ -46,5 +75,8 @@ fn steering_toward_positive_beats_steering_toward_negative() {
     };
     let positive = mean_for(0.9);
     let negative = mean_for(-0.9);
-    assert!(positive > negative + 0.3, "steered positive {positive:.3} vs negative {negative:.3}");
+    assert!(
+        positive > negative + 0.3,
+        "steered positive {positive:.3} vs negative {negative:.3}"
+    );
 }

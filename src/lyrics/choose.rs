@@ -1,0 +1,335 @@
+//! Picks the best generated candidate for a lyric line: rhyme first, then syllable fit, then soft penalties.
+
+use std::collections::HashSet;
+
+use super::pronounce::{last_word, Pronouncer, RhymeKey};
+use super::scheme::RhymeScheme;
+
+/// What a new line has to fit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineContext {
+    /// Rhyme the line must match (from its rhyme partner), if any. Hard.
+    pub rhyme_with: Option<RhymeKey>,
+    /// Rhymes of other groups; matching one blurs the scheme. Soft.
+    pub avoid_rhymes: Vec<RhymeKey>,
+    pub syllable_target: Option<u8>,
+    /// Normalised end words not to reuse, e.g. the partner's own end word
+    /// ("night"/"night" is repetition, not rhyme).
+    pub avoid_end_words: HashSet<String>,
+}
+
+impl LineContext {
+    /// Context for line `index` of a section, using the built-in dictionary.
+    /// See [`LineContext::for_line_with`].
+    pub fn for_line(
+        lines: &[&str],
+        scheme: &RhymeScheme,
+        index: usize,
+        syllable_target: Option<u8>,
+    ) -> LineContext {
+        LineContext::for_line_with(Pronouncer::builtin(), lines, scheme, index, syllable_target)
+    }
+
+    /// Context for line `index` (may be `lines.len()` for a new line).
+    /// The partner is the nearest earlier line of the same group with words,
+    /// else the nearest later one (so regenerating line 0 still rhymes with a
+    /// locked line 1). Pass `""` for lines that are about to be regenerated.
+    pub fn for_line_with(
+        p: &Pronouncer,
+        lines: &[&str],
+        scheme: &RhymeScheme,
+        index: usize,
+        syllable_target: Option<u8>,
+    ) -> LineContext {
+        let mut ctx = LineContext {
+            syllable_target,
+            ..LineContext::default()
+        };
+        let Some(group) = scheme.group_id(index) else {
+            return ctx;
+        };
+        let same_group = |j: usize| j != index && scheme.group_id(j) == Some(group);
+        let has_words = |j: &usize| last_word(lines[*j]).is_some();
+        let partner = (0..index.min(lines.len()))
+            .rev()
+            .filter(|&j| same_group(j))
+            .find(has_words)
+            .or_else(|| {
+                (index + 1..lines.len())
+                    .filter(|&j| same_group(j))
+                    .find(has_words)
+            });
+        ctx.rhyme_with = partner.and_then(|j| p.line_rhyme_key(lines[j]));
+        for (j, line) in lines.iter().enumerate() {
+            if j == index {
+                continue;
+            }
+            if same_group(j) {
+                ctx.avoid_end_words.extend(last_word(line));
+            } else if let Some(key) = p.line_rhyme_key(line) {
+                if !ctx.avoid_rhymes.iter().any(|k| k.matches(&key)) {
+                    ctx.avoid_rhymes.push(key);
+                }
+            }
+        }
+        ctx
+    }
+}
+
+/// Soft penalties, reported separately so the UI can explain a choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SoftPenalties {
+    /// Ends on a word from `avoid_end_words`.
+    pub avoided_end_word: bool,
+    /// How many of `avoid_rhymes` the line's end matches.
+    pub avoided_rhymes: usize,
+    /// A rhyme was required and the end word is not in the dictionary, so
+    /// the match (if any) is only a spelling guess.
+    pub guessed_rhyme: bool,
+}
+
+impl SoftPenalties {
+    /// Weighted sum: reusing a word is worse than blurring the scheme.
+    pub fn total(&self) -> usize {
+        2 * usize::from(self.avoided_end_word)
+            + self.avoided_rhymes
+            + usize::from(self.guessed_rhyme)
+    }
+}
+
+/// Score of one candidate; lower is better, compared in field order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Score {
+    /// A rhyme was required and not met. Dominates everything else.
+    pub rhyme_missed: bool,
+    /// |syllables - target|, 0 without a target.
+    pub syllable_distance: usize,
+    pub soft: SoftPenalties,
+}
+
+impl Score {
+    /// Sort key: rhyme, then syllables, then soft total.
+    pub fn rank(&self) -> (bool, usize, usize) {
+        (self.rhyme_missed, self.syllable_distance, self.soft.total())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// Index into the original `candidates` slice.
+    pub index: usize,
+    /// The cleaned candidate text.
+    pub text: String,
+    pub syllables: usize,
+    /// True when the required rhyme is met, or none was required.
+    pub rhyme_satisfied: bool,
+    pub score: Score,
+}
+
+/// Trims, collapses runs of whitespace to one space; `None` if nothing is left.
+pub fn clean_candidate(raw: &str) -> Option<String> {
+    let cleaned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Scores one (already cleaned) line against a context.
+pub fn score_line(p: &Pronouncer, text: &str, ctx: &LineContext) -> (Score, usize) {
+    let syllables = p.line_syllables(text);
+    let end = last_word(text);
+    let key = end.as_deref().and_then(|w| p.rhyme_key(w));
+    let avoided_end_word = end
+        .as_ref()
+        .is_some_and(|w| ctx.avoid_end_words.contains(w));
+    // Ending on an avoided word never satisfies the rhyme: it is the
+    // partner's word (or another repeat), not a rhyme.
+    let rhyme_missed = ctx
+        .rhyme_with
+        .as_ref()
+        .is_some_and(|want| avoided_end_word || !key.as_ref().is_some_and(|k| k.matches(want)));
+    let soft = SoftPenalties {
+        avoided_end_word,
+        avoided_rhymes: key.as_ref().map_or(0, |k| {
+            ctx.avoid_rhymes.iter().filter(|a| k.matches(a)).count()
+        }),
+        guessed_rhyme: ctx.rhyme_with.is_some() && key.as_ref().is_some_and(RhymeKey::is_guessed),
+    };
+    let syllable_distance = ctx
+        .syllable_target
+        .map_or(0, |t| syllables.abs_diff(usize::from(t)));
+    (
+        Score {
+            rhyme_missed,
+            syllable_distance,
+            soft,
+        },
+        syllables,
+    )
+}
+
+/// Best candidate for a line using the built-in dictionary; `None` when no
+/// candidate has any text. Ties go to the lowest index.
+pub fn choose_line(candidates: &[String], ctx: &LineContext) -> Option<Choice> {
+    choose_line_with(Pronouncer::builtin(), candidates, ctx)
+}
+
+/// [`choose_line`] with a chosen dictionary.
+pub fn choose_line_with(
+    p: &Pronouncer,
+    candidates: &[String],
+    ctx: &LineContext,
+) -> Option<Choice> {
+    candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(index, raw)| {
+            let text = clean_candidate(raw)?;
+            let (score, syllables) = score_line(p, &text, ctx);
+            Some(Choice {
+                index,
+                text,
+                syllables,
+                rhyme_satisfied: !score.rhyme_missed,
+                score,
+            })
+        })
+        // min_by_key keeps the first of equal keys; the index makes that explicit.
+        .min_by_key(|c| (c.score.rank(), c.index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn ctx_night(target: Option<u8>) -> LineContext {
+        LineContext {
+            rhyme_with: Pronouncer::builtin().line_rhyme_key("We drove into the night"),
+            syllable_target: target,
+            avoid_end_words: HashSet::from(["night".to_string()]),
+            ..LineContext::default()
+        }
+    }
+
+    #[test]
+    fn picks_rhyming_candidate_closest_to_target() {
+        let c = strings(&[
+            "We sang until the morning came",        // 8, no rhyme
+            "and all the stars were burning bright", // 8, rhymes
+            "under the light",                       // 4, rhymes
+            "  and   everything   felt   right  ",   // 6, rhymes (messy spacing)
+        ]);
+        let choice = choose_line(&c, &ctx_night(Some(6))).unwrap();
+        assert_eq!(choice.index, 3);
+        assert_eq!(choice.text, "and everything felt right");
+        assert_eq!(choice.syllables, 6);
+        assert!(choice.rhyme_satisfied);
+        assert_eq!(choice.score.syllable_distance, 0);
+        // With target 8 the rhyming 8-syllable line wins over the non-rhyming one.
+        let choice = choose_line(&c, &ctx_night(Some(8))).unwrap();
+        assert_eq!(choice.index, 1);
+    }
+
+    #[test]
+    fn rhyme_beats_syllables_and_identical_word_is_not_a_rhyme() {
+        let c = strings(&[
+            "all through the night",
+            "the cat sat on the mat",
+            "so tight",
+        ]);
+        let choice = choose_line(&c, &ctx_night(Some(6))).unwrap();
+        assert_eq!(
+            choice.index, 2,
+            "2-syllable rhyme beats exact-length non-rhymes"
+        );
+        assert!(choice.rhyme_satisfied);
+        assert_eq!(choice.score.syllable_distance, 4);
+        let only_bad = strings(&["all through the night"]);
+        let choice = choose_line(&only_bad, &ctx_night(Some(5))).unwrap();
+        assert!(!choice.rhyme_satisfied);
+        assert!(choice.score.soft.avoided_end_word);
+    }
+
+    #[test]
+    fn soft_penalties_and_ties() {
+        let ctx = LineContext {
+            avoid_rhymes: vec![Pronouncer::builtin().rhyme_key("cat").unwrap()],
+            syllable_target: Some(3),
+            ..LineContext::default()
+        };
+        let c = strings(&["I saw a hat", "I saw a dog", "you saw a frog"]);
+        let choice = choose_line(&c, &ctx).unwrap();
+        assert_eq!(
+            choice.index, 1,
+            "avoids the other group's rhyme; tie goes to lower index"
+        );
+        assert!(choice.rhyme_satisfied, "no rhyme required");
+        assert_eq!(choice.score.syllable_distance, 1);
+    }
+
+    #[test]
+    fn cleaning_and_empty() {
+        assert_eq!(clean_candidate(" a \t b\n"), Some("a b".to_string()));
+        assert_eq!(clean_candidate(" \n "), None);
+        assert!(choose_line(&strings(&["", "   ", "\n"]), &LineContext::default()).is_none());
+        assert!(choose_line(&[], &LineContext::default()).is_none());
+        let c = choose_line(&strings(&["", " hi "]), &LineContext::default()).unwrap();
+        assert_eq!((c.index, c.text.as_str()), (1, "hi"));
+    }
+
+    #[test]
+    fn guessed_rhymes_are_penalised() {
+        let ctx = LineContext {
+            rhyme_with: Pronouncer::builtin().rhyme_key("fantastic"),
+            ..LineContext::default()
+        };
+        let c = strings(&["simply blorptastic", "simply elastic"]);
+        let choice = choose_line(&c, &ctx).unwrap();
+        assert_eq!(choice.index, 1);
+        let (score, _) = score_line(Pronouncer::builtin(), "simply blorptastic", &ctx);
+        assert!(!score.rhyme_missed && score.soft.guessed_rhyme);
+    }
+
+    #[test]
+    fn context_for_line() {
+        let lines = [
+            "The cat sat on the mat",
+            "",
+            "We walked into the night",
+            "Beneath the silver light",
+        ];
+        let aabb = RhymeScheme::parse("AABB").unwrap();
+        let ctx = LineContext::for_line(&lines, &aabb, 1, Some(6));
+        assert_eq!(
+            ctx.rhyme_with.as_ref().and_then(|k| k.phones()),
+            Some("AE T")
+        );
+        assert_eq!(ctx.avoid_end_words, HashSet::from(["mat".to_string()]));
+        assert_eq!(ctx.avoid_rhymes.len(), 1, "night/light share one key");
+        assert_eq!(ctx.syllable_target, Some(6));
+        // Regenerating line 2 rhymes with the later line 3.
+        let ctx = LineContext::for_line(&lines, &aabb, 2, None);
+        assert_eq!(
+            ctx.rhyme_with.as_ref().and_then(|k| k.phones()),
+            Some("AY T")
+        );
+        // A new 5th line starts a new stanza: nothing to rhyme with yet.
+        let ctx = LineContext::for_line(&lines, &aabb, 4, None);
+        assert!(ctx.rhyme_with.is_none());
+        assert_eq!(ctx.avoid_rhymes.len(), 2);
+        assert_eq!(
+            LineContext::for_line(&lines, &RhymeScheme::FREE, 1, Some(4))
+                .avoid_rhymes
+                .len(),
+            0
+        );
+        let c = choose_line(
+            &strings(&["a dog", "a hat"]),
+            &LineContext::for_line(&lines, &aabb, 1, None),
+        )
+        .unwrap();
+        assert_eq!(c.index, 1);
+    }
+}
