@@ -9,6 +9,7 @@ fn main() {
         Some(Command::Generate(a)) => cli::generate::run(a),
         Some(Command::Eval(a)) => cli::eval::run(a),
         Some(Command::Bench(a)) => cli::bench::run(a),
+        Some(Command::Lyrics(a)) => cli::lyrics::run(a, args.config.as_deref()),
         Some(Command::Sentiment(a)) => cli::sentiment::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
         None if args.print_config_path => {

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod crash;
 pub mod eval;
 pub mod generate;
+pub mod lyrics;
 pub mod play;
 pub mod review;
 pub mod sentiment;
@@ -45,6 +46,8 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Print a model's bits per character on a text file.
     Eval(eval::EvalArgs),
+    /// Draft song lyrics (the editor, or --print a song to stdout).
+    Lyrics(lyrics::LyricsArgs),
     /// Review a saved story or an interactive-fiction transcript.
     Review(review::ReviewArgs),
     /// Score each line of stdin: `score<TAB>label` (or --eval a labelled file).

@@ -40,6 +40,7 @@ pub mod choose;
 pub mod pronounce;
 pub mod scheme;
 pub mod song;
+pub mod write;
 
 pub use choose::{choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties};
 pub use pronounce::{

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod lyrics;
 pub mod openings;
 pub mod render;
 pub mod wrap;

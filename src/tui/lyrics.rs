@@ -1,0 +1,631 @@
+//! The lyrics editor: a song of sections and lines; generate, regenerate,
+//! lock, edit, insert, delete, move, undo. Lines are written off the UI
+//! thread; the song autosaves after every change.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use ratatui::crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::lm::InferenceModel;
+use crate::lyrics::write::{state_before, write_line, write_section, WriteSettings};
+use crate::lyrics::{check, Direction, RhymeScheme, SectionKind, Song, SongEditor};
+
+const SCHEMES: [&str; 5] = ["AABB", "ABAB", "ABCB", "AAAA", "free"];
+
+/// A saved song file: the song plus a format header.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SongFile {
+    format: String,
+    version: u32,
+    song: Song,
+}
+
+pub fn load_song(path: &Path) -> anyhow::Result<Song> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let file: SongFile = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not a fabula song: line {} column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    anyhow::ensure!(
+        file.format == "fabula-song" && file.version == 1,
+        "{}: not a fabula song (format {:?} version {})",
+        path.display(),
+        file.format,
+        file.version
+    );
+    file.song
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(file.song)
+}
+
+pub fn save_song(path: &Path, song: &Song) -> std::io::Result<()> {
+    let file = SongFile {
+        format: "fabula-song".into(),
+        version: 1,
+        song: song.clone(),
+    };
+    let json = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    crate::fsutil::write_atomic_with_backup(path, &json)
+}
+
+/// What a keypress asks the lyrics editor to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LyricsAction {
+    Move(isize),
+    Section(isize),
+    NextLine,
+    WriteSection,
+    RegenerateLine,
+    ToggleLock,
+    Edit,
+    Insert,
+    Delete,
+    MoveLine(Direction),
+    CycleScheme,
+    Syllables(i8),
+    AddSection,
+    Undo,
+    Redo,
+    Export,
+    Help,
+    Quit,
+    // Editing a line.
+    Char(char),
+    Backspace,
+    Commit,
+    Cancel,
+    Written(Box<Song>),
+}
+
+pub struct LyricsApp {
+    pub editor: SongEditor,
+    pub section: usize,
+    pub line: usize,
+    pub editing: Option<String>,
+    pub busy: bool,
+    pub status: String,
+    pub help: bool,
+    pub quit: bool,
+    pub path: Option<PathBuf>,
+    pub lines_per_section: usize,
+    /// A generation request waiting for the loop: (kind, song snapshot).
+    pub pending: Option<(LyricsAction, Song, usize, usize)>,
+}
+
+impl LyricsApp {
+    pub fn new(song: Song, path: Option<PathBuf>, lines_per_section: usize) -> LyricsApp {
+        LyricsApp {
+            editor: SongEditor::new(song),
+            section: 0,
+            line: 0,
+            editing: None,
+            busy: false,
+            status: "n next line · g write section · r rewrite line · l lock · e edit · ? help"
+                .into(),
+            help: false,
+            quit: false,
+            path,
+            lines_per_section,
+            pending: None,
+        }
+    }
+
+    fn song(&self) -> &Song {
+        self.editor.song()
+    }
+
+    fn lines_in(&self, section: usize) -> usize {
+        self.song().content(section).map_or(0, |s| s.lines.len())
+    }
+
+    fn save(&mut self) {
+        if let Some(p) = &self.path {
+            if let Err(e) = save_song(p, self.editor.song()) {
+                self.status = format!("Autosave failed: {e}");
+            }
+        }
+    }
+
+    fn edit(&mut self, f: impl FnOnce(&mut Song) -> Result<(), crate::lyrics::SongError>) {
+        match self.editor.edit(f) {
+            Ok(()) => self.save(),
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    pub fn update(&mut self, action: LyricsAction) {
+        if let Some(buf) = self.editing.as_mut() {
+            match action {
+                LyricsAction::Char(c) if !c.is_control() => buf.push(c),
+                LyricsAction::Backspace => {
+                    buf.pop();
+                }
+                LyricsAction::Commit => {
+                    let text = self.editing.take().unwrap_or_default();
+                    let (s, l) = (self.section, self.line);
+                    self.edit(|song| song.set_text(s, l, text.trim().to_string()));
+                }
+                LyricsAction::Cancel => self.editing = None,
+                _ => {}
+            }
+            return;
+        }
+        let generating = matches!(
+            action,
+            LyricsAction::NextLine | LyricsAction::WriteSection | LyricsAction::RegenerateLine
+        );
+        if self.busy
+            && !matches!(
+                action,
+                LyricsAction::Move(_)
+                    | LyricsAction::Section(_)
+                    | LyricsAction::Help
+                    | LyricsAction::Written(_)
+            )
+        {
+            self.status = "Writing… wait for the line to arrive.".into();
+            return;
+        }
+        let (s, l) = (self.section, self.line);
+        match action {
+            LyricsAction::Move(d) => {
+                let n = self.lines_in(s);
+                self.line =
+                    (self.line as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize;
+            }
+            LyricsAction::Section(d) => {
+                let n = self.song().sections.len();
+                self.section =
+                    (self.section as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize;
+                self.line = 0;
+            }
+            _ if generating => {
+                if self.song().sections.is_empty() {
+                    self.status = "Add a section first (a).".into();
+                    return;
+                }
+                self.busy = true;
+                self.status = "Writing…".into();
+                self.pending = Some((action, self.song().clone(), s, l));
+            }
+            LyricsAction::Written(song) => {
+                self.busy = false;
+                self.edit(move |current| {
+                    *current = *song;
+                    Ok(())
+                });
+                let n = self.lines_in(self.section);
+                self.line = self.line.min(n.saturating_sub(1));
+                self.status =
+                    "Written. l locks a line you like; r rewrites the selected one.".into();
+            }
+            LyricsAction::ToggleLock => self.edit(|song| song.toggle_lock(s, l).map(drop)),
+            LyricsAction::Edit => {
+                if let Ok(sec) = self.song().content(s) {
+                    if let Some(line) = sec.lines.get(l) {
+                        self.editing = Some(line.text.clone());
+                    }
+                }
+            }
+            LyricsAction::Insert => {
+                let at = if self.lines_in(s) == 0 { 0 } else { l + 1 };
+                self.edit(|song| song.insert_line(s, at, String::new()).map(drop));
+                self.line = at;
+                self.editing = Some(String::new());
+            }
+            LyricsAction::Delete => {
+                self.edit(|song| song.delete_line(s, l).map(drop));
+                self.line = self.line.min(self.lines_in(s).saturating_sub(1));
+            }
+            LyricsAction::MoveLine(d) => {
+                let mut to = l;
+                self.edit(|song| {
+                    to = song.move_line(s, l, d)?;
+                    Ok(())
+                });
+                self.line = to;
+            }
+            LyricsAction::CycleScheme => {
+                let current = self
+                    .song()
+                    .section(s)
+                    .map(|x| x.scheme.to_string())
+                    .unwrap_or_default();
+                let at = SCHEMES
+                    .iter()
+                    .position(|x| x.eq_ignore_ascii_case(&current))
+                    .map_or(0, |i| (i + 1) % SCHEMES.len());
+                let scheme = RhymeScheme::parse(SCHEMES[at]).unwrap_or_default();
+                self.edit(|song| song.set_scheme(s, scheme));
+            }
+            LyricsAction::Syllables(d) => {
+                let now = self
+                    .song()
+                    .section(s)
+                    .ok()
+                    .and_then(|x| x.syllable_target)
+                    .unwrap_or(8);
+                let next = (i16::from(now) + i16::from(d)).clamp(0, 24) as u8;
+                self.edit(|song| song.set_syllable_target(s, (next > 0).then_some(next)));
+            }
+            LyricsAction::AddSection => {
+                let song = self.song();
+                let chorus = song
+                    .sections
+                    .iter()
+                    .position(|x| x.kind == SectionKind::Chorus && x.repeat_of.is_none());
+                let last = song.sections.last().map(|x| x.kind);
+                let kind = match last {
+                    Some(SectionKind::Verse) => SectionKind::Chorus,
+                    _ => SectionKind::Verse,
+                };
+                let scheme = song
+                    .sections
+                    .first()
+                    .map(|x| x.scheme.clone())
+                    .unwrap_or_default();
+                self.edit(|song| {
+                    match (kind, chorus) {
+                        (SectionKind::Chorus, Some(c)) => {
+                            song.add_repeat(c)?;
+                        }
+                        _ => {
+                            let i = song.add_section(kind, scheme);
+                            song.set_syllable_target(i, Some(8))?;
+                        }
+                    }
+                    Ok(())
+                });
+                self.section = self.song().sections.len().saturating_sub(1);
+                self.line = 0;
+            }
+            LyricsAction::Undo => {
+                if !self.editor.undo() {
+                    self.status = "Nothing to undo.".into();
+                }
+                self.save();
+            }
+            LyricsAction::Redo => {
+                if !self.editor.redo() {
+                    self.status = "Nothing to redo.".into();
+                }
+                self.save();
+            }
+            LyricsAction::Export => {
+                let target = self.path.as_ref().map(|p| p.with_extension("txt"));
+                match target {
+                    Some(t) => match crate::fsutil::write_atomic(
+                        &t,
+                        self.song().export_plain_text().as_bytes(),
+                    ) {
+                        Ok(()) => self.status = format!("Exported to {}", t.display()),
+                        Err(e) => self.status = format!("Export failed: {e}"),
+                    },
+                    None => self.status = "Nowhere to export (no save path).".into(),
+                }
+            }
+            LyricsAction::Help => self.help = !self.help,
+            LyricsAction::Quit => {
+                self.save();
+                self.quit = true;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs a generation request on a snapshot; returns the new song.
+pub fn perform(
+    model: &InferenceModel,
+    settings: &WriteSettings,
+    action: &LyricsAction,
+    mut song: Song,
+    s: usize,
+    l: usize,
+    lines: usize,
+    seed: u64,
+) -> Song {
+    let Ok(target) = song.resolve(s) else {
+        return song;
+    };
+    let (scheme, syl) = match song.section(target) {
+        Ok(x) => (x.scheme.clone(), x.syllable_target),
+        Err(_) => return song,
+    };
+    match action {
+        LyricsAction::WriteSection => {
+            let n = song
+                .section(target)
+                .map_or(lines, |x| x.lines.len().max(lines));
+            let _ = write_section(model, &mut song, target, n, settings, seed);
+        }
+        LyricsAction::NextLine | LyricsAction::RegenerateLine => {
+            let count = song.section(target).map_or(0, |x| x.lines.len());
+            let index = if *action == LyricsAction::NextLine {
+                count
+            } else {
+                l.min(count.saturating_sub(1))
+            };
+            if *action == LyricsAction::RegenerateLine
+                && song
+                    .section(target)
+                    .ok()
+                    .and_then(|x| x.lines.get(index))
+                    .is_some_and(|x| x.locked)
+            {
+                return song;
+            }
+            let before: Vec<String> = song
+                .section(target)
+                .map(|x| x.lines.iter().take(index).map(|l| l.text.clone()).collect())
+                .unwrap_or_default();
+            let refs: Vec<&str> = before.iter().map(String::as_str).collect();
+            let mut state = state_before(model, &song, target, index);
+            let w = write_line(
+                model, &mut state, &refs, &scheme, index, syl, settings, seed,
+            );
+            if index >= count {
+                let _ = song.push_line(target, w.text);
+            } else {
+                let _ = song.set_text(target, index, w.text);
+            }
+        }
+        _ => {}
+    }
+    song
+}
+
+fn key_action(code: KeyCode, mods: KeyModifiers, editing: bool) -> Option<LyricsAction> {
+    use LyricsAction::*;
+    if editing {
+        return match code {
+            KeyCode::Enter => Some(Commit),
+            KeyCode::Esc => Some(Cancel),
+            KeyCode::Backspace => Some(Backspace),
+            KeyCode::Char(c) => Some(Char(c)),
+            _ => None,
+        };
+    }
+    if mods.contains(KeyModifiers::CONTROL) {
+        return match code {
+            KeyCode::Char('c') | KeyCode::Char('q') => Some(Quit),
+            KeyCode::Char('r') => Some(Redo),
+            KeyCode::Char('z') => Some(Undo),
+            _ => None,
+        };
+    }
+    Some(match code {
+        KeyCode::Up | KeyCode::Char('k') => Move(-1),
+        KeyCode::Down | KeyCode::Char('j') => Move(1),
+        KeyCode::Tab | KeyCode::Right => Section(1),
+        KeyCode::BackTab | KeyCode::Left => Section(-1),
+        KeyCode::Char('n') => NextLine,
+        KeyCode::Char('g') => WriteSection,
+        KeyCode::Char('r') => RegenerateLine,
+        KeyCode::Char('l') => ToggleLock,
+        KeyCode::Char('e') | KeyCode::Enter => Edit,
+        KeyCode::Char('i') => Insert,
+        KeyCode::Char('d') => Delete,
+        KeyCode::Char('J') => MoveLine(Direction::Down),
+        KeyCode::Char('K') => MoveLine(Direction::Up),
+        KeyCode::Char('s') => CycleScheme,
+        KeyCode::Char('+') | KeyCode::Char('=') => Syllables(1),
+        KeyCode::Char('-') => Syllables(-1),
+        KeyCode::Char('a') => AddSection,
+        KeyCode::Char('u') => Undo,
+        KeyCode::Char('x') => Export,
+        KeyCode::Char('?') | KeyCode::F(1) => Help,
+        KeyCode::Char('q') => Quit,
+        KeyCode::Esc => Help,
+        _ => return None,
+    })
+}
+
+pub const HELP: &str = "↑/↓ line · Tab/←/→ section · n next line · g write section (keeps locked lines) · r rewrite line · l lock/unlock · e/Enter edit · i insert · d delete · J/K move line · s rhyme scheme · +/- syllables · a add section · u undo · Ctrl-R redo · x export text · q quit";
+
+pub fn render(app: &LyricsApp, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < 30 || area.height < 8 {
+        frame.render_widget(
+            Paragraph::new("Terminal too small for the lyrics editor (need 30x8).")
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [main, status] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(if app.help { 4 } else { 1 }),
+    ])
+    .areas(area);
+    let song = app.song();
+    let headers = song.headers();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_row = 0;
+    for (i, header) in headers.iter().enumerate() {
+        let Ok(sec) = song.content(i) else { continue };
+        let own = song.section(i).ok();
+        let scheme = own.map(|x| x.scheme.to_string()).unwrap_or_default();
+        let syl = own
+            .and_then(|x| x.syllable_target)
+            .map_or("no target".into(), |t| format!("{t} syllables"));
+        let repeat = if own.is_some_and(|x| x.repeat_of.is_some()) {
+            " (repeat)"
+        } else {
+            ""
+        };
+        let head_style = if i == app.section {
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(Color::Cyan)
+        };
+        lines.push(Line::styled(
+            format!("[{header}]{repeat}  {scheme} · {syl}"),
+            head_style,
+        ));
+        let texts = sec.texts();
+        let report = check(&texts, &sec.scheme);
+        for (j, (l, r)) in sec.lines.iter().zip(&report.lines).enumerate() {
+            let here = i == app.section && j == app.line;
+            if here {
+                selected_row = lines.len();
+            }
+            let text = match (&app.editing, here) {
+                (Some(buf), true) => format!("{buf}▏"),
+                _ => l.text.clone(),
+            };
+            let rhyme = match r.rhymes_with_partner {
+                Some(true) => Span::styled("✓", Style::default().fg(Color::Green)),
+                Some(false) => Span::styled("✗", Style::default().fg(Color::Red)),
+                None => Span::raw(" "),
+            };
+            let target = sec.syllable_target.map(usize::from);
+            let syl_style = match target {
+                Some(t) if t.abs_diff(r.syllables) <= 1 => Style::default().fg(Color::Green),
+                Some(_) => Style::default().fg(Color::Yellow),
+                None => Style::default(),
+            };
+            let style = if here {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(vec![
+                Span::raw(if l.locked { "🔒" } else { "  " }),
+                Span::styled(format!("{:>2} ", r.syllables), syl_style),
+                Span::raw(format!("{} ", r.group.unwrap_or('-'))),
+                rhyme,
+                Span::raw(" "),
+                Span::styled(text, style),
+            ]));
+        }
+        if sec.lines.is_empty() && i == app.section {
+            lines.push(Line::styled(
+                "  (empty: n writes a line, g a whole section, i types one)",
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        lines.push(Line::from(""));
+    }
+    if headers.is_empty() {
+        lines.push(Line::from("No sections yet: press a to add a verse."));
+    }
+    let height = main.height.saturating_sub(2) as usize;
+    let scroll = selected_row.saturating_sub(height.saturating_sub(3)) as u16;
+    let title = format!(
+        " Lyrics: {} ",
+        if song.title.is_empty() {
+            "untitled"
+        } else {
+            &song.title
+        }
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        main,
+    );
+    let bottom = if app.help {
+        HELP.to_string()
+    } else {
+        format!("{}{}", if app.busy { "⏳ " } else { "" }, app.status)
+    };
+    frame.render_widget(Paragraph::new(bottom).wrap(Wrap { trim: true }), status);
+}
+
+pub fn run(
+    _config: Config,
+    model: InferenceModel,
+    song: Song,
+    open: Option<PathBuf>,
+    lines: usize,
+    settings: WriteSettings,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let path = open.or_else(|| {
+        let dir = crate::story::session::sessions_dir()
+            .parent()
+            .map(|d| d.join("songs"))?;
+        Some(dir.join(format!("{}.json", crate::story::session::now_secs())))
+    });
+    let mut app = LyricsApp::new(song, path, lines);
+    let model = Arc::new(model);
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Song>();
+    let (key_tx, mut key_rx) = mpsc::unbounded_channel();
+    std::thread::Builder::new()
+        .name("fabula-input".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if key_tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("starting the input thread")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let mut terminal = ratatui::init();
+    let mut round = 0u64;
+    let result: anyhow::Result<()> = runtime.block_on(async {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            terminal.draw(|f| render(&app, f))?;
+            tokio::select! {
+                Some(ev) = key_rx.recv() => {
+                    if let TermEvent::Key(k) = ev {
+                        if k.kind != KeyEventKind::Release {
+                            if let Some(a) = key_action(k.code, k.modifiers, app.editing.is_some()) {
+                                app.update(a);
+                            }
+                        }
+                    }
+                }
+                Some(song) = done_rx.recv() => app.update(LyricsAction::Written(Box::new(song))),
+                _ = tick.tick() => {}
+            }
+            if let Some((action, song, s, l)) = app.pending.take() {
+                round += 1;
+                let (model, settings, tx) = (model.clone(), settings.clone(), done_tx.clone());
+                let lines = app.lines_per_section;
+                let seed = seed.wrapping_add(round * 104_729);
+                // The model runs on its own thread; the UI keeps answering keys.
+                std::thread::spawn(move || {
+                    let song = perform(&model, &settings, &action, song, s, l, lines, seed);
+                    let _ = tx.send(song);
+                });
+            }
+            if app.quit {
+                break;
+            }
+        }
+        Ok(())
+    });
+    ratatui::restore();
+    if let Some(p) = &app.path {
+        println!(
+            "Song saved to {} (reopen with `fabula lyrics --open {}`).",
+            p.display(),
+            p.display()
+        );
+    }
+    result
+}
