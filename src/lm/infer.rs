@@ -185,20 +185,18 @@ impl FastLstm {
                 }
             } else {
                 let l = &self.upper[layer - 1];
-                for b in 0..n {
-                    let input = &mut scratch.inputs[b];
-                    input[..h].copy_from_slice(&states[b].h[off - h..off]);
-                    input[h..].copy_from_slice(&states[b].h[off..off + h]);
+                for (input, s) in scratch.inputs.iter_mut().zip(states.iter()) {
+                    input[..h].copy_from_slice(&s.h[off - h..off]);
+                    input[h..].copy_from_slice(&s.h[off..off + h]);
                 }
                 let xs: Vec<&[f32]> = scratch.inputs.iter().map(|x| x.as_slice()).collect();
                 let mut outs: Vec<&mut [f32]> =
                     scratch.gates.iter_mut().map(|g| g.as_mut_slice()).collect();
                 gemv_rows(&l.w, l.cols, &l.bias, &xs, &mut outs);
             }
-            for b in 0..n {
-                let s = &mut states[b];
+            for (s, gates) in states.iter_mut().zip(&scratch.gates) {
                 lstm_cell(
-                    &scratch.gates[b],
+                    gates,
                     &mut s.c[off..off + h],
                     &mut s.h[off..off + h],
                 );

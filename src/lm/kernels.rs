@@ -286,6 +286,37 @@ fn lstm_cell_generic(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
     }
 }
 
+/// Sum of a slice, vectorised like the products (used to measure bandwidth).
+pub fn sum(xs: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the feature was just detected.
+            return unsafe { sum_avx2(xs) };
+        }
+    }
+    sum_generic(xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sum_avx2(xs: &[f32]) -> f32 {
+    sum_generic(xs)
+}
+
+#[inline(always)]
+fn sum_generic(xs: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let chunks = xs.chunks_exact(16);
+    let rest: f32 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for i in 0..16 {
+            acc[i] += c[i];
+        }
+    }
+    acc.iter().sum::<f32>() + rest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,33 +365,3 @@ mod tests {
     }
 }
 
-/// Sum of a slice, vectorised like the products (used to measure bandwidth).
-pub fn sum(xs: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the feature was just detected.
-            return unsafe { sum_avx2(xs) };
-        }
-    }
-    sum_generic(xs)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn sum_avx2(xs: &[f32]) -> f32 {
-    sum_generic(xs)
-}
-
-#[inline(always)]
-fn sum_generic(xs: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 16];
-    let chunks = xs.chunks_exact(16);
-    let rest: f32 = chunks.remainder().iter().sum();
-    for c in chunks {
-        for i in 0..16 {
-            acc[i] += c[i];
-        }
-    }
-    acc.iter().sum::<f32>() + rest
-}

@@ -353,8 +353,10 @@ mod tests {
 
     #[test]
     fn validation_names_the_setting() {
-        let mut c = SamplingConfig::default();
-        c.top_p = 1.5;
+        let mut c = SamplingConfig {
+            top_p: 1.5,
+            ..Default::default()
+        };
         assert!(c.validate().unwrap_err().contains("top-p"));
         c = SamplingConfig {
             temperature: -1.0,
