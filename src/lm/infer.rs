@@ -195,11 +195,7 @@ impl FastLstm {
                 gemv_rows(&l.w, l.cols, &l.bias, &xs, &mut outs);
             }
             for (s, gates) in states.iter_mut().zip(&scratch.gates) {
-                lstm_cell(
-                    gates,
-                    &mut s.c[off..off + h],
-                    &mut s.h[off..off + h],
-                );
+                lstm_cell(gates, &mut s.c[off..off + h], &mut s.h[off..off + h]);
             }
         }
         let top = (self.hyper.layers - 1) * h;
