@@ -282,7 +282,7 @@ impl App {
                 max_tokens: 60,
                 ..self.config.sampling.clone()
             },
-            stops: [".", "!", "?", "\n", ";", ","]
+            stops: [".", "!", "?", "\n", ";", ",", ":"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
