@@ -1,5 +1,6 @@
 //! Stories: the branching tree of turns and its saved sessions.
 
+pub mod saver;
 pub mod session;
 pub mod state_codec;
 pub mod tree;

@@ -102,6 +102,8 @@ pub struct App {
     pub read_only: bool,
     /// Where new stories are saved and exports written.
     pub data_dir: PathBuf,
+    /// Background autosave; without one (tests) saves are synchronous.
+    pub saver: Option<crate::story::saver::Saver>,
     next_job: JobId,
     seed: u64,
 }
@@ -134,6 +136,7 @@ impl App {
             outbox: Vec::new(),
             read_only: false,
             data_dir: sessions_dir(),
+            saver: None,
             next_job: 1,
             seed,
         };
@@ -342,7 +345,9 @@ impl App {
         let Some(path) = self.session_path.clone() else {
             return;
         };
-        if let Err(e) = self.session.save(&path) {
+        if let Some(saver) = &self.saver {
+            saver.save(path, self.session.clone());
+        } else if let Err(e) = self.session.save(&path) {
             self.status = format!("Autosave failed: {e}");
         }
     }
@@ -457,7 +462,11 @@ impl App {
             }
             Action::Resize(w, h) => self.size = (w, h),
             Action::Engine(event) => self.on_engine(event),
-            Action::Tick => {}
+            Action::Tick => {
+                if let Some(e) = self.saver.as_ref().and_then(|s| s.take_error()) {
+                    self.status = format!("Autosave failed: {e}");
+                }
+            }
         }
     }
 

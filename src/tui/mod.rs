@@ -75,6 +75,7 @@ pub fn run(
             app.status = "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits.".into();
         }
     }
+    app.saver = Some(crate::story::saver::Saver::spawn());
     let (engine_tx, mut engine_rx) = mpsc::unbounded_channel();
     let engine = engine::spawn(
         Models {
@@ -146,6 +147,9 @@ pub fn run(
     );
     ratatui::restore();
     drop(engine);
+    if let Some(e) = app.saver.take().and_then(|s| s.finish()) {
+        eprintln!("fabula: the last autosave failed: {e}");
+    }
     if let Some(path) = &app.session_path {
         if !app.read_only {
             println!(
