@@ -545,10 +545,12 @@ impl App {
         }
         if let Some(id) = self.selected_node() {
             self.go_to(id);
-            self.status = format!(
-                "Back at turn {}; continue from here to start a new branch.",
-                self.review_selected + 1
-            );
+            let turn = self.review_selected + 1;
+            self.status = if self.read_only {
+                format!("At turn {turn} (read-only).")
+            } else {
+                format!("Back at turn {turn}; continue from here to start a new branch.")
+            };
         }
     }
 
