@@ -58,16 +58,7 @@ unsafe fn gemv_rows_avx2(
     xs: &[&[f32]],
     out: &mut [&mut [f32]],
 ) {
-    let mut start = 0;
-    while start < xs.len() {
-        let left = xs.len() - start;
-        let n = if left >= 4 {
-            4
-        } else if left >= 2 {
-            2
-        } else {
-            1
-        };
+    for (start, n) in stream_groups(xs.len()) {
         let group = &xs[start..start + n];
         let outs = &mut out[start..start + n];
         match n {
@@ -75,7 +66,6 @@ unsafe fn gemv_rows_avx2(
             2 => rows_avx2::<2>(w, cols, bias, group, outs),
             _ => rows_avx2::<1>(w, cols, bias, group, outs),
         }
-        start += n;
     }
 }
 
@@ -93,20 +83,7 @@ unsafe fn rows_avx2<const N: usize>(
 ) {
     use std::arch::x86_64::*;
     let rows = bias.len();
-    assert!(
-        w.len() >= rows * cols,
-        "weight matrix smaller than rows x cols"
-    );
-    assert!(
-        xs.len() >= N && out.len() >= N,
-        "fewer inputs than the kernel width"
-    );
-    for b in 0..N {
-        assert!(
-            xs[b].len() >= cols && out[b].len() >= rows,
-            "input or output too short"
-        );
-    }
+    check_shapes(w, cols, rows, xs, out, N);
     let whole16 = cols / 16 * 16;
     let whole8 = cols / 8 * 8;
     let x: [*const f32; N] = std::array::from_fn(|b| xs[b].as_ptr());
@@ -151,17 +128,7 @@ unsafe fn rows_avx2<const N: usize>(
 
 #[inline(always)]
 fn gemv_rows_generic(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &mut [&mut [f32]]) {
-    let mut start = 0;
-    // Groups of four, then two, then one stream: registers hold 4 x 8 accumulators.
-    while start < xs.len() {
-        let left = xs.len() - start;
-        let n = if left >= 4 {
-            4
-        } else if left >= 2 {
-            2
-        } else {
-            1
-        };
+    for (start, n) in stream_groups(xs.len()) {
         let group = &xs[start..start + n];
         let outs = &mut out[start..start + n];
         match n {
@@ -169,7 +136,6 @@ fn gemv_rows_generic(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &
             2 => rows_n::<2>(w, cols, bias, group, outs),
             _ => rows_n::<1>(w, cols, bias, group, outs),
         }
-        start += n;
     }
 }
 
@@ -182,20 +148,7 @@ fn rows_n<const N: usize>(
     out: &mut [&mut [f32]],
 ) {
     let rows = bias.len();
-    assert!(
-        w.len() >= rows * cols,
-        "weight matrix smaller than rows x cols"
-    );
-    assert!(
-        xs.len() >= N && out.len() >= N,
-        "fewer inputs than the kernel width"
-    );
-    for b in 0..N {
-        assert!(
-            xs[b].len() >= cols && out[b].len() >= rows,
-            "input or output too short"
-        );
-    }
+    check_shapes(w, cols, rows, xs, out, N);
     let whole = cols / 8 * 8;
     let x: [&[f32]; N] = std::array::from_fn(|b| &xs[b][..cols]);
     for r in 0..rows {
@@ -223,6 +176,41 @@ fn rows_n<const N: usize>(
             out[b][r] = sum;
         }
     }
+}
+
+/// The kernels' bounds, checked once per call so the inner loops need none.
+fn check_shapes(w: &[f32], cols: usize, rows: usize, xs: &[&[f32]], out: &[&mut [f32]], n: usize) {
+    assert!(
+        w.len() >= rows * cols,
+        "weight matrix smaller than rows x cols"
+    );
+    assert!(
+        xs.len() >= n && out.len() >= n,
+        "fewer inputs than the kernel width"
+    );
+    for (x, o) in xs.iter().zip(out.iter()).take(n) {
+        assert!(
+            x.len() >= cols && o.len() >= rows,
+            "input or output too short"
+        );
+    }
+}
+
+/// Splits `len` streams into groups of four, then two, then one: the
+/// kernel widths, so accumulators stay in registers.
+fn stream_groups(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let left = len - start;
+        let n = match left {
+            0 => return None,
+            1 => 1,
+            2 | 3 => 2,
+            _ => 4,
+        };
+        start += n;
+        Some((start - n, n))
+    })
 }
 
 /// exp(x) to about 2 ulp, as plain arithmetic so loops over it vectorise

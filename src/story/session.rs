@@ -131,17 +131,7 @@ impl Session {
     /// The current branch as Markdown: narration as paragraphs, the
     /// player's actions as quoted lines.
     pub fn export_markdown(&self) -> String {
-        let mut out = format!("# {}\n\n", self.title);
-        for id in self.tree.branch() {
-            let Some(n) = self.tree.node(id) else {
-                continue;
-            };
-            match n.role {
-                Role::Player => out.push_str(&format!("> {}\n\n", n.text.trim())),
-                _ => out.push_str(&format!("{}\n\n", n.text.trim())),
-            }
-        }
-        out
+        format!("# {}\n\n{}", self.title, self.export_text())
     }
 
     /// The current branch as plain text, in the transcript form `fabula

@@ -57,6 +57,24 @@ pub struct Node {
     pub seconds: f32,
 }
 
+impl Node {
+    fn new(id: NodeId, parent: Option<NodeId>, role: Role, text: &str) -> Node {
+        Node {
+            id,
+            parent,
+            children: Vec::new(),
+            role,
+            text: text.to_string(),
+            sentiment: None,
+            state: None,
+            last_child: None,
+            choices: Vec::new(),
+            tokens: 0,
+            seconds: 0.0,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TreeError {
     #[error("turn {0} does not exist")]
@@ -74,19 +92,7 @@ pub struct StoryTree {
 impl StoryTree {
     pub fn new(opening: &str) -> StoryTree {
         StoryTree {
-            nodes: vec![Node {
-                id: 0,
-                parent: None,
-                children: Vec::new(),
-                role: Role::Opening,
-                text: opening.to_string(),
-                sentiment: None,
-                state: None,
-                last_child: None,
-                choices: Vec::new(),
-                tokens: 0,
-                seconds: 0.0,
-            }],
+            nodes: vec![Node::new(0, None, Role::Opening, opening)],
             current: 0,
         }
     }
@@ -125,19 +131,7 @@ impl StoryTree {
             return Err(TreeError::NoSuchNode(parent));
         }
         let id = self.nodes.len();
-        self.nodes.push(Node {
-            id,
-            parent: Some(parent),
-            children: Vec::new(),
-            role,
-            text: text.to_string(),
-            sentiment: None,
-            state: None,
-            last_child: None,
-            choices: Vec::new(),
-            tokens: 0,
-            seconds: 0.0,
-        });
+        self.nodes.push(Node::new(id, Some(parent), role, text));
         self.nodes[parent].children.push(id);
         self.set_current(id)?;
         Ok(id)

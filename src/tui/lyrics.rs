@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use ratatui::crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -571,17 +571,7 @@ pub fn run(
     let mut app = LyricsApp::new(song, path, lines);
     let model = Arc::new(model);
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Song>();
-    let (key_tx, mut key_rx) = mpsc::unbounded_channel();
-    std::thread::Builder::new()
-        .name("fabula-input".into())
-        .spawn(move || {
-            while let Ok(ev) = event::read() {
-                if key_tx.send(ev).is_err() {
-                    break;
-                }
-            }
-        })
-        .context("starting the input thread")?;
+    let mut key_rx = super::spawn_input_thread()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

@@ -84,18 +84,7 @@ pub fn run(
         },
         engine_tx,
     );
-    let (input_tx, mut input_rx) = mpsc::unbounded_channel();
-    // crossterm's read blocks, so it gets a thread of its own.
-    std::thread::Builder::new()
-        .name("fabula-input".into())
-        .spawn(move || {
-            while let Ok(ev) = event::read() {
-                if input_tx.send(ev).is_err() {
-                    break;
-                }
-            }
-        })
-        .context("starting the input thread")?;
+    let mut input_rx = spawn_input_thread()?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -159,6 +148,23 @@ pub fn run(
         }
     }
     result
+}
+
+/// Terminal events on a channel: crossterm's read blocks, so it gets a
+/// thread of its own and the event loop never waits on it.
+pub fn spawn_input_thread() -> anyhow::Result<mpsc::UnboundedReceiver<TermEvent>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::Builder::new()
+        .name("fabula-input".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("starting the input thread")?;
+    Ok(rx)
 }
 
 fn handle_terminal_event(app: &mut App, ev: TermEvent) {
