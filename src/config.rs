@@ -187,9 +187,16 @@ impl Config {
         };
         match path {
             Some(p) => {
-                let text = std::fs::read_to_string(&p).map_err(|source| ConfigError::Io {
+                let bytes = std::fs::read(&p).map_err(|source| ConfigError::Io {
                     path: p.clone(),
                     source,
+                })?;
+                let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
+                    path: p.clone(),
+                    message: format!(
+                        "not UTF-8 text: invalid byte sequence at byte {}",
+                        e.utf8_error().valid_up_to()
+                    ),
                 })?;
                 Ok((Config::parse(&p, &text)?, Some(p)))
             }
@@ -212,6 +219,16 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let cfg = Config::parse(Path::new("config.example.toml"), text).unwrap();
         assert_eq!(cfg, Config::default());
+    }
+
+    #[test]
+    fn a_config_that_is_not_utf8_names_the_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, b"[story]\nchoices = \xff\n").unwrap();
+        let err = Config::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("c.toml") && err.contains("byte 18"), "{err}");
+        assert!(Config::load(Some(&dir.path().join("missing.toml"))).is_err());
     }
 
     #[test]
