@@ -158,20 +158,26 @@ pub fn spawn(models: Models, events: UnboundedSender<Event>) -> EngineHandle {
     }
 }
 
+/// The state to generate from: the stored one when it fits the model (no
+/// re-reading), else `context` read from scratch; then `prefix` is read.
 fn start_state(
     model: &InferenceModel,
     state: Option<LstmState>,
     context: &str,
+    prefix: &str,
     scratch: &mut Scratch,
 ) -> LstmState {
-    match state.filter(|s| s.fits(model.net.hyper.layers, model.net.hyper.hidden_size)) {
+    let mut s = match state.filter(|s| s.fits(model.net.hyper.layers, model.net.hyper.hidden_size))
+    {
         Some(s) => s,
         None => {
             let mut s = model.net.zero_state();
             feed(&model.net, &model.vocab, context, &mut s, scratch);
             s
         }
-    }
+    };
+    feed(&model.net, &model.vocab, prefix, &mut s, scratch);
+    s
 }
 
 /// Samples `steer.candidates` passages together and keeps the one whose
@@ -235,8 +241,7 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
             } => {
                 let model = models.get(slot);
                 let started = Instant::now();
-                let mut state = start_state(model, state, &context, &mut scratch);
-                feed(&model.net, &model.vocab, &prefix, &mut state, &mut scratch);
+                let mut state = start_state(model, state, &context, &prefix, &mut scratch);
                 let _ = events.send(Event::Fed {
                     job,
                     state: state.clone(),
@@ -332,8 +337,7 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 cancel,
             } => {
                 let model = models.get(slot);
-                let mut state = start_state(model, state, &context, &mut scratch);
-                feed(&model.net, &model.vocab, &prefix, &mut state, &mut scratch);
+                let state = start_state(model, state, &context, &prefix, &mut scratch);
                 let outs = generate_candidates(
                     &model.net,
                     &model.vocab,

@@ -335,6 +335,14 @@ impl Trainer {
             versions: Versions::current(),
         };
         let mut files = checkpoint::ModelFiles::new(&self.output);
+        // Measures the held-out split, records it and writes weights + card.
+        let save_checkpoint = |record: &mut TrainingRecord, smoothed: Option<f64>| {
+            record.validation_bits_per_char = bits_per_char(&model, &val_tokens, val_streams, 256);
+            record.validation_tokens = val_tokens.len() as u64;
+            record.train_loss_bits_per_char = smoothed;
+            record.training_seconds = prior_seconds + started.elapsed().as_secs_f64();
+            checkpoint::save(&vs, &card_for(record), &self.output)
+        };
 
         for step in start_step + 1..=total {
             if stop.load(Ordering::SeqCst) {
@@ -373,12 +381,8 @@ impl Trainer {
             let checkpoint_due = step % cfg.checkpoint_every.max(1) == 0 || step == total;
             let mut validation = None;
             if checkpoint_due {
-                validation = bits_per_char(&model, &val_tokens, val_streams, 256);
-                record.validation_bits_per_char = validation;
-                record.validation_tokens = val_tokens.len() as u64;
-                record.train_loss_bits_per_char = smoothed;
-                record.training_seconds = prior_seconds + started.elapsed().as_secs_f64();
-                files = checkpoint::save(&vs, &card_for(&record), &self.output)?;
+                files = save_checkpoint(&mut record, smoothed)?;
+                validation = record.validation_bits_per_char;
             }
             on_progress(&Progress {
                 step,
@@ -391,11 +395,7 @@ impl Trainer {
             });
         }
         if interrupted {
-            record.train_loss_bits_per_char = smoothed;
-            record.training_seconds = prior_seconds + started.elapsed().as_secs_f64();
-            record.validation_bits_per_char = bits_per_char(&model, &val_tokens, val_streams, 256);
-            record.validation_tokens = val_tokens.len() as u64;
-            files = checkpoint::save(&vs, &card_for(&record), &self.output)?;
+            files = save_checkpoint(&mut record, smoothed)?;
         }
         Ok(TrainOutcome {
             card: card_for(&record),
