@@ -21,8 +21,18 @@ fn session_json() -> Vec<u8> {
     s.to_json()
 }
 
+/// 400 cases unless `PROPTEST_CASES` asks for more (long local runs);
+/// the seed comes from `PROPTEST_RNG_SEED`, which `make test` fixes.
+fn config() -> ProptestConfig {
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 400;
+    }
+    config
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(config())]
 
     #[test]
     fn session_parser_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
@@ -83,7 +93,12 @@ proptest! {
     #[test]
     fn wrap_respects_width_for_any_text(text in "\\PC{0,300}", max in 2usize..60) {
         for line in wrap(&text, max) {
-            prop_assert!(width(&line) <= max, "{:?} wider than {}", line, max);
+            // A single character may be wider than a tiny line (U+17D8 is
+            // three columns); it then stands alone and the frame clips it.
+            prop_assert!(
+                width(&line) <= max || line.chars().count() == 1,
+                "{:?} wider than {}", line, max
+            );
         }
     }
 }

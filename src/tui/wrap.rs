@@ -18,47 +18,59 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
-        let mut line_w = 0;
         for word in para.split_word_bounds() {
             let word: String = word.chars().filter(|c| !c.is_control()).collect();
             if word.is_empty() {
                 continue;
             }
-            let w = width(&word);
             let is_space = word.chars().all(char::is_whitespace);
-            if line_w + w <= max {
-                if !(is_space && line_w == 0 && !line.is_empty()) {
+            // Widths are measured on the joined text, not summed: a mark
+            // can join the previous word's cluster and change its width.
+            if joined_width(&line, &word) <= max {
+                if !(is_space && !line.is_empty() && width(&line) == 0) {
                     line.push_str(&word);
-                    line_w += w;
                 }
                 continue;
             }
             if is_space {
                 // A break at a space: end the line and drop the space.
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
-                line_w = 0;
                 continue;
             }
-            if line_w > 0 && w <= max {
+            if !line.is_empty() && width(&word) <= max {
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
                 line.push_str(&word);
-                line_w = w;
                 continue;
             }
-            // Longer than a whole line: break between graphemes.
+            // Longer than a whole line: break between graphemes, and
+            // inside a cluster only when the cluster alone is too wide
+            // (a base followed by many spacing marks).
             for g in word.graphemes(true) {
-                let gw = width(g);
-                if line_w + gw > max && line_w > 0 {
-                    lines.push(std::mem::take(&mut line));
-                    line_w = 0;
+                let units: Vec<&str> = if width(g) > max {
+                    g.char_indices()
+                        .map(|(i, c)| &g[i..i + c.len_utf8()])
+                        .collect()
+                } else {
+                    vec![g]
+                };
+                for u in units {
+                    if !line.is_empty() && joined_width(&line, u) > max {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    line.push_str(u);
                 }
-                line.push_str(g);
-                line_w += gw;
             }
         }
         lines.push(line.trim_end().to_string());
     }
     lines
+}
+
+fn joined_width(line: &str, word: &str) -> usize {
+    let mut s = String::with_capacity(line.len() + word.len());
+    s.push_str(line);
+    s.push_str(word);
+    width(&s)
 }
 
 #[cfg(test)]
@@ -95,6 +107,16 @@ mod tests {
     fn newlines_and_control_characters() {
         assert_eq!(wrap("a\n\nb", 10), vec!["a", "", "b"]);
         assert_eq!(wrap("a\x1b[31mb", 10), vec!["a[31mb"]);
+    }
+
+    #[test]
+    fn clusters_wider_than_a_line_are_split() {
+        // A space followed by three spacing marks is one grapheme four
+        // columns wide (found by the property test).
+        let text = " \u{0B4B}\u{0C41}\u{09CB}";
+        for line in wrap(text, 2) {
+            assert!(width(&line) <= 2, "{line:?}");
+        }
     }
 
     #[test]
