@@ -120,6 +120,19 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Parses a config file's bytes: UTF-8 (an error names the first bad
+    /// byte), then TOML.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Config, ConfigError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "not UTF-8 text: invalid byte sequence at byte {}",
+                e.valid_up_to()
+            ),
+        })?;
+        Config::parse(path, text)
+    }
+
     /// Parses TOML text; errors name the line and the key.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
@@ -191,14 +204,7 @@ impl Config {
                     path: p.clone(),
                     source,
                 })?;
-                let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
-                    path: p.clone(),
-                    message: format!(
-                        "not UTF-8 text: invalid byte sequence at byte {}",
-                        e.utf8_error().valid_up_to()
-                    ),
-                })?;
-                Ok((Config::parse(&p, &text)?, Some(p)))
+                Ok((Config::from_bytes(&p, &bytes)?, Some(p)))
             }
             None => Ok((Config::default(), None)),
         }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod lm;
 pub mod lyrics;
 pub mod paths;

@@ -241,3 +241,72 @@ fn wrong_version_vocab_size_and_missing_files_are_errors() {
     let err = InferenceModel::load(&files.card).err().unwrap().to_string();
     assert!(err.contains("tiny.safetensors"), "{err}");
 }
+
+/// The inference path against libtorch for shapes the tiny trained model
+/// does not reach: two layers, an odd hidden size (one unit block), and a
+/// layer large enough to be split over two cores; four streams at once.
+#[test]
+fn fast_path_matches_libtorch_for_several_shapes_and_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    for (hidden, embed, layers) in [(65usize, 7usize, 2usize), (256, 32, 2), (10, 3, 3)] {
+        let text: String = ('a'..='z').chain(" .,".chars()).collect();
+        let vocab = fabula::lm::Vocab::from_texts([text.as_str()], 1, 64);
+        let hyper = fabula::lm::HyperParams {
+            vocab_size: vocab.len(),
+            embed_dim: embed,
+            hidden_size: hidden,
+            layers,
+            dropout: 0.0,
+        };
+        tch::manual_seed(hidden as i64);
+        let vs = tch::nn::VarStore::new(Device::Cpu);
+        let model = fabula::lm::model::LstmLm::new(&vs.root(), &hyper);
+        let card = fabula::lm::ModelCard {
+            format: fabula::lm::card::CARD_FORMAT.into(),
+            format_version: fabula::lm::card::CARD_VERSION,
+            name: "shape".into(),
+            description: String::new(),
+            hyper: hyper.clone(),
+            vocab: vocab.entries(),
+            training: Default::default(),
+            versions: fabula::lm::card::Versions::current(),
+        };
+        let stem = dir.path().join(format!("m{hidden}"));
+        checkpoint::save(&vs, &card, &stem).unwrap();
+        let fast = InferenceModel::load(&stem).unwrap();
+        let v = fast.net.vocab_size();
+
+        let texts = [
+            "the fox, ran.",
+            "a cat sat now",
+            "zzz yyy xxx w",
+            "hello there..",
+        ];
+        let ids: Vec<Vec<u32>> = texts.iter().map(|t| vocab.encode(t)).collect();
+        let rows: Vec<i64> = ids.iter().flatten().map(|&t| t as i64).collect();
+        let x = Tensor::from_slice(&rows).view([texts.len() as i64, -1]);
+        let (reference, _) = model.forward(&x, &model.zero_state(texts.len() as i64), false);
+        let reference = Vec::<f32>::try_from(reference.view([-1])).unwrap();
+
+        let mut states = vec![fast.net.zero_state(); texts.len()];
+        let mut logits = vec![vec![0.0f32; v]; texts.len()];
+        let mut scratch = Scratch::default();
+        let steps = ids[0].len();
+        for t in 0..steps {
+            let tokens: Vec<u32> = ids.iter().map(|s| s[t]).collect();
+            let mut outs: Vec<&mut [f32]> = logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+            fast.net
+                .step_batch(&tokens, &mut states, &mut outs, &mut scratch);
+            for (b, l) in logits.iter().enumerate() {
+                for k in 0..v {
+                    let r = reference[(b * steps + t) * v + k];
+                    assert!(
+                        (l[k] - r).abs() < 1e-4,
+                        "hidden {hidden} stream {b} step {t} token {k}: fast {} vs libtorch {r}",
+                        l[k]
+                    );
+                }
+            }
+        }
+    }
+}

@@ -26,7 +26,7 @@ fn steering_toward_positive_beats_steering_toward_negative() {
     let mut rng = fabula::lm::sample::Rng::new(9);
     let mut text = String::new();
     for _ in 0..600 {
-        let pool = if rng.next_u64() % 2 == 0 {
+        let pool = if rng.next_u64().is_multiple_of(2) {
             &happy
         } else {
             &grim

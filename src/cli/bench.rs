@@ -32,6 +32,11 @@ pub struct BenchArgs {
     /// Python with torch installed (default: the project's .venv).
     #[arg(long)]
     pub python: Option<PathBuf>,
+    /// Rounds of the reference measurement (and of the PyTorch run with
+    /// --compare), alternating; medians are reported, as this machine's
+    /// speed drifts from one second to the next.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
     #[arg(long, default_value = "cpu")]
@@ -40,6 +45,9 @@ pub struct BenchArgs {
 
 struct Row {
     name: String,
+    params: usize,
+    shape: String,
+    bytes_per_step: usize,
     batch1: f64,
     batch4: f64,
     restore_ms: f64,
@@ -61,29 +69,68 @@ fn measure(
     let batch4 = bench::batch_tokens_per_second(net, &model.vocab, 4, args.tokens / 2);
     let restore_ms = bench::restore_to_first_token_seconds(net, &model.vocab, 21) * 1e3;
     let train = bench::training_tokens_per_second(h, 32, 128, args.train_steps, device);
-    println!(
-        "{name}: {}x{} LSTM, embed {}, vocab {}, {:.2} M parameters, {:.1} MB of weights read per token",
-        h.layers,
-        h.hidden_size,
-        h.embed_dim,
-        h.vocab_size,
-        h.parameter_count() as f64 / 1e6,
-        net.weight_bytes_per_step() as f64 / 1e6
-    );
-    println!("  batch-1 sampling      {batch1:>9.0} tok/s  ({:.2} of the {limit:.0} tok/s bandwidth limit)", batch1 / limit);
-    println!(
-        "  batch-4 sampling      {batch4:>9.0} tok/s  (all 4 streams; {:.2}x batch 1)",
-        batch4 / batch1
-    );
-    println!("  stored state -> token {restore_ms:>9.3} ms");
-    println!("  training (32x128)     {train:>9.0} tok/s");
     Row {
         name: name.to_string(),
+        params: h.parameter_count(),
+        shape: format!(
+            "{}x{} LSTM, embed {}, vocab {}",
+            h.layers, h.hidden_size, h.embed_dim, h.vocab_size
+        ),
+        bytes_per_step: net.weight_bytes_per_step(),
         batch1,
         batch4,
         restore_ms,
         train,
         limit,
+    }
+}
+
+fn print_row(r: &Row) {
+    let limit = r.limit;
+    println!(
+        "{}: {}, {:.2} M parameters, {:.1} MB of weights read per token",
+        r.name,
+        r.shape,
+        r.params as f64 / 1e6,
+        r.bytes_per_step as f64 / 1e6
+    );
+    println!(
+        "  batch-1 sampling      {:>9.0} tok/s  ({:.2} of the {limit:.0} tok/s bandwidth limit)",
+        r.batch1,
+        r.batch1 / limit
+    );
+    println!(
+        "  batch-4 sampling      {:>9.0} tok/s  (all 4 streams; {:.2}x batch 1)",
+        r.batch4,
+        r.batch4 / r.batch1
+    );
+    println!("  stored state -> token {:>9.3} ms", r.restore_ms);
+    println!("  training (32x128)     {:>9.0} tok/s", r.train);
+}
+
+/// The median of each figure over several rounds.
+fn median_row(rows: &[Row]) -> Row {
+    let med = |f: &dyn Fn(&Row) -> f64| median(rows.iter().map(f).collect());
+    let first = &rows[0];
+    Row {
+        name: first.name.clone(),
+        params: first.params,
+        shape: first.shape.clone(),
+        bytes_per_step: first.bytes_per_step,
+        batch1: med(&|r| r.batch1),
+        batch4: med(&|r| r.batch4),
+        restore_ms: med(&|r| r.restore_ms),
+        train: med(&|r| r.train),
+        limit: first.limit,
+    }
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
     }
 }
 
@@ -202,14 +249,41 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)
             .and_then(|p| Ok(InferenceModel::load(&p)?))
         {
-            Ok(model) => rows.push(measure(m, &model, &args, bandwidth, device)),
+            Ok(model) => {
+                let row = measure(m, &model, &args, bandwidth, device);
+                print_row(&row);
+                rows.push(row);
+            }
             Err(e) => println!("{m}: skipped ({e:#})"),
         }
     }
     let dir = tempfile_dir()?;
     let reference = reference_model(&dir)?;
-    let reference_row = measure("reference-2x512", &reference, &args, bandwidth, device);
+    // The reference and PyTorch alternate, so both see the same drift.
+    let rounds = args.rounds.max(1);
+    let mut reference_rows = Vec::with_capacity(rounds);
+    let mut torch_runs = Vec::new();
+    for round in 1..=rounds {
+        if rounds > 1 {
+            eprintln!("round {round} of {rounds}");
+        }
+        reference_rows.push(measure(
+            "reference-2x512",
+            &reference,
+            &args,
+            bandwidth,
+            device,
+        ));
+        if args.compare {
+            torch_runs.push(run_anchor(&args)?);
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
+    let reference_row = median_row(&reference_rows);
+    print_row(&reference_row);
+    if rounds > 1 {
+        println!("  (medians of {rounds} rounds)");
+    }
     let mut kv = vec![
         format!("bandwidth_gb_s={:.2}", bandwidth / 1e9),
         format!("ref_batch1_tok_s={:.0}", reference_row.batch1),
@@ -233,8 +307,14 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         kv.push(format!("{}_train_tok_s={:.0}", r.name, r.train));
     }
     if args.compare {
-        let py = run_anchor(&args)?;
-        let get = |k: &str| py.get(k).copied().unwrap_or(f64::NAN);
+        let get = |k: &str| {
+            median(
+                torch_runs
+                    .iter()
+                    .map(|py| py.get(k).copied().unwrap_or(f64::NAN))
+                    .collect(),
+            )
+        };
         let (gen, cell, train) = (
             get("gen_tok_per_s"),
             get("cell_gen_tok_per_s"),

@@ -61,8 +61,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         args.prompt.as_str()
     };
     feed(&model.net, &model.vocab, prompt, &mut state, &mut scratch);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Not locked: sampling runs on a compute thread, which writes each piece.
+    let mut out = std::io::stdout();
     write!(out, "{}", args.prompt)?;
     out.flush()?;
     let mut write_error = None;

@@ -83,6 +83,7 @@ pub fn training_tokens_per_second(
     let v = hyper.vocab_size as i64;
     let x = Tensor::randint(v, [batch, bptt], (Kind::Int64, device));
     let y = Tensor::randint(v, [batch, bptt], (Kind::Int64, device));
+    let _reuse = super::heap::HeapReuse::begin();
     let mut step = || {
         let (logits, _) = model.forward(&x, &model.zero_state(batch), true);
         let loss = logits.view([-1, v]).cross_entropy_for_logits(&y.view([-1]));

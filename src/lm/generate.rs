@@ -6,6 +6,7 @@ use std::ops::ControlFlow;
 use serde::{Deserialize, Serialize};
 
 use super::infer::{FastLstm, Scratch};
+use super::kernels::on_compute_pool;
 use super::sample::{Sampler, SamplingConfig, StopFilter, StopStep};
 use super::state::LstmState;
 use super::vocab::Vocab;
@@ -36,15 +37,29 @@ pub fn feed(
     state: &mut LstmState,
     scratch: &mut Scratch,
 ) {
-    let mut logits = vec![0.0; net.vocab_size()];
-    for ch in text.chars() {
-        net.step(vocab.token(ch), state, &mut logits, scratch);
-    }
+    on_compute_pool(|| {
+        let mut logits = vec![0.0; net.vocab_size()];
+        for ch in text.chars() {
+            net.step(vocab.token(ch), state, &mut logits, scratch);
+        }
+    });
 }
 
 /// Samples from `state` until `max_tokens`, a stop string, or `on_text`
 /// answering `Break`. `on_text` sees each piece of text as it is ready.
 pub fn generate(
+    net: &FastLstm,
+    vocab: &Vocab,
+    state: LstmState,
+    config: &SamplingConfig,
+    stops: &[String],
+    seed: u64,
+    on_text: impl FnMut(&str) -> ControlFlow<()> + Send,
+) -> Generated {
+    on_compute_pool(|| generate_here(net, vocab, state, config, stops, seed, on_text))
+}
+
+fn generate_here(
     net: &FastLstm,
     vocab: &Vocab,
     mut state: LstmState,
@@ -108,6 +123,20 @@ pub fn generate(
 // Each argument is a distinct knob callers set; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn generate_candidates(
+    net: &FastLstm,
+    vocab: &Vocab,
+    state: &LstmState,
+    n: usize,
+    config: &SamplingConfig,
+    stops: &[String],
+    seed: u64,
+    keep_going: impl FnMut() -> bool + Send,
+) -> Vec<Generated> {
+    on_compute_pool(|| candidates_here(net, vocab, state, n, config, stops, seed, keep_going))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn candidates_here(
     net: &FastLstm,
     vocab: &Vocab,
     state: &LstmState,

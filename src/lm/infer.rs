@@ -7,10 +7,13 @@ use std::path::Path;
 
 use super::card::{HyperParams, ModelCard};
 use super::checkpoint::{read_card, CheckedWeights, ModelError, ModelFiles};
-use super::kernels::{gemv_rows, lstm_cell};
+use super::kernels::{blocked_row, gemv_rows, LayerStep};
 use super::state::LstmState;
 use super::vocab::Vocab;
 
+/// Gate rows of every layer are stored in the kernels' blocked order
+/// ([`blocked_row`]), so each core computes whole units and updates their
+/// cells itself; `h` and `c` keep PyTorch's unit order.
 struct Layer {
     /// `[4H, in + H]`: the input and recurrent weights of each gate row side
     /// by side, so a row is one dot product with `[x; h]`.
@@ -73,17 +76,28 @@ impl FastLstm {
         let mut token_gates = vec![0.0; v * 4 * h];
         let mut layer0_hh = Vec::new();
         let mut upper = Vec::new();
+        // Row r = q*H + j of a PyTorch gate matrix goes to blocked_row(q, j).
+        let order: Vec<usize> = (0..4 * h).map(|r| blocked_row(r / h, r % h, h)).collect();
+        let reorder_rows = |m: &[f32], cols: usize| {
+            let mut out = vec![0.0; m.len()];
+            for (r, &to) in order.iter().enumerate() {
+                out[to * cols..(to + 1) * cols].copy_from_slice(&m[r * cols..(r + 1) * cols]);
+            }
+            out
+        };
         for layer in 0..hyper.layers {
             let w_ih = weights.values(&format!("lstm.weight_ih_l{layer}"))?;
             let w_hh = weights.values(&format!("lstm.weight_hh_l{layer}"))?;
             let b_ih = weights.values(&format!("lstm.bias_ih_l{layer}"))?;
             let b_hh = weights.values(&format!("lstm.bias_hh_l{layer}"))?;
             let bias: Vec<f32> = b_ih.iter().zip(&b_hh).map(|(a, b)| a + b).collect();
+            let bias = reorder_rows(&bias, 1);
             if layer == 0 {
+                let w_ih = reorder_rows(&w_ih, e);
                 let embeds: Vec<&[f32]> = embed.chunks_exact(e).collect();
                 let mut outs: Vec<&mut [f32]> = token_gates.chunks_exact_mut(4 * h).collect();
                 gemv_rows(&w_ih, e, &bias, &embeds, &mut outs);
-                layer0_hh = w_hh;
+                layer0_hh = reorder_rows(&w_hh, h);
             } else {
                 let cols = 2 * h;
                 let mut w = Vec::with_capacity(4 * h * cols);
@@ -91,7 +105,11 @@ impl FastLstm {
                     w.extend_from_slice(&w_ih[r * h..(r + 1) * h]);
                     w.extend_from_slice(&w_hh[r * h..(r + 1) * h]);
                 }
-                upper.push(Layer { w, bias, cols });
+                upper.push(Layer {
+                    w: reorder_rows(&w, cols),
+                    bias,
+                    cols,
+                });
             }
         }
         Ok(FastLstm {
@@ -164,39 +182,57 @@ impl FastLstm {
             scratch.gates[b].resize(4 * h, 0.0);
             scratch.inputs[b].resize(2 * h, 0.0);
         }
+        let token_rows: Vec<&[f32]> = tokens
+            .iter()
+            .map(|&tok| {
+                // Out-of-range ids are fed as the unknown token.
+                let tok = if (tok as usize) < self.hyper.vocab_size {
+                    tok as usize
+                } else {
+                    0
+                };
+                &self.token_gates[tok * 4 * h..(tok + 1) * 4 * h]
+            })
+            .collect();
         for layer in 0..self.hyper.layers {
             let off = layer * h;
-            if layer == 0 {
-                let hs: Vec<&[f32]> = states.iter().map(|s| &s.h[0..h]).collect();
-                let mut outs: Vec<&mut [f32]> =
-                    scratch.gates.iter_mut().map(|g| g.as_mut_slice()).collect();
-                // Token contributions are added below, so the bias here is zero.
-                gemv_rows(&self.layer0_hh, h, &self.zero_bias, &hs, &mut outs);
-                for (b, &tok) in tokens.iter().enumerate() {
-                    let tok = if (tok as usize) < self.hyper.vocab_size {
-                        tok as usize
-                    } else {
-                        0
-                    };
-                    let row = &self.token_gates[tok * 4 * h..(tok + 1) * 4 * h];
-                    for (g, t) in scratch.gates[b].iter_mut().zip(row) {
-                        *g += t;
-                    }
-                }
-            } else {
-                let l = &self.upper[layer - 1];
-                for (input, s) in scratch.inputs.iter_mut().zip(states.iter()) {
+            // The inputs are copied out first: the cells overwrite `h` while
+            // the other core may still be reading it.
+            for (input, s) in scratch.inputs.iter_mut().zip(states.iter()) {
+                if layer == 0 {
+                    input[..h].copy_from_slice(&s.h[..h]);
+                } else {
                     input[..h].copy_from_slice(&s.h[off - h..off]);
                     input[h..].copy_from_slice(&s.h[off..off + h]);
                 }
-                let xs: Vec<&[f32]> = scratch.inputs.iter().map(|x| x.as_slice()).collect();
-                let mut outs: Vec<&mut [f32]> =
-                    scratch.gates.iter_mut().map(|g| g.as_mut_slice()).collect();
-                gemv_rows(&l.w, l.cols, &l.bias, &xs, &mut outs);
             }
-            for (s, gates) in states.iter_mut().zip(&scratch.gates) {
-                lstm_cell(gates, &mut s.c[off..off + h], &mut s.h[off..off + h]);
+            let xs: Vec<&[f32]> = scratch.inputs[..n].iter().map(|x| x.as_slice()).collect();
+            let step = if layer == 0 {
+                // The bias is folded into the token rows, added as `extra`.
+                LayerStep {
+                    w: &self.layer0_hh,
+                    cols: h,
+                    bias: &self.zero_bias,
+                    xs: &xs,
+                    extra: Some(&token_rows),
+                }
+            } else {
+                let l = &self.upper[layer - 1];
+                LayerStep {
+                    w: &l.w,
+                    cols: l.cols,
+                    bias: &l.bias,
+                    xs: &xs,
+                    extra: None,
+                }
+            };
+            let mut cs: Vec<&mut [f32]> = Vec::with_capacity(n);
+            let mut hs: Vec<&mut [f32]> = Vec::with_capacity(n);
+            for s in states.iter_mut() {
+                cs.push(&mut s.c[off..off + h]);
+                hs.push(&mut s.h[off..off + h]);
             }
+            step.run(&mut scratch.gates, &mut cs, &mut hs);
         }
         let top = (self.hyper.layers - 1) * h;
         let hs: Vec<&[f32]> = states.iter().map(|s| &s.h[top..top + h]).collect();

@@ -40,6 +40,11 @@ const PARALLEL_MIN_WEIGHTS: usize = 1 << 18;
 fn gemv_rows_single(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &mut [&mut [f32]]) {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the feature the function is compiled for was just detected.
+            unsafe { gemv_rows_avx512(w, cols, bias, xs, out) };
+            return;
+        }
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             // SAFETY: the features the function is compiled for were just detected.
             unsafe { gemv_rows_avx2(w, cols, bias, xs, out) };
@@ -65,6 +70,82 @@ unsafe fn gemv_rows_avx2(
             4 => rows_avx2::<4>(w, cols, bias, group, outs),
             2 => rows_avx2::<2>(w, cols, bias, group, outs),
             _ => rows_avx2::<1>(w, cols, bias, group, outs),
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn gemv_rows_avx512(
+    w: &[f32],
+    cols: usize,
+    bias: &[f32],
+    xs: &[&[f32]],
+    out: &mut [&mut [f32]],
+) {
+    for (start, n) in stream_groups(xs.len()) {
+        let group = &xs[start..start + n];
+        let outs = &mut out[start..start + n];
+        match n {
+            4 => rows_avx512::<4>(w, cols, bias, group, outs),
+            2 => rows_avx512::<2>(w, cols, bias, group, outs),
+            _ => rows_avx512::<1>(w, cols, bias, group, outs),
+        }
+    }
+}
+
+/// AVX-512 version: 16 lanes per instruction halve the instructions per
+/// weight, which is what bounds several streams once the weights are in
+/// cache; the row tail is a masked load instead of a scalar loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn rows_avx512<const N: usize>(
+    w: &[f32],
+    cols: usize,
+    bias: &[f32],
+    xs: &[&[f32]],
+    out: &mut [&mut [f32]],
+) {
+    use std::arch::x86_64::*;
+    let rows = bias.len();
+    check_shapes(w, cols, rows, xs, out, N);
+    let whole32 = cols / 32 * 32;
+    let whole16 = cols / 16 * 16;
+    let tail = cols - whole16;
+    let tail_mask: __mmask16 = ((1u32 << tail) - 1) as __mmask16;
+    let x: [*const f32; N] = std::array::from_fn(|b| xs[b].as_ptr());
+    for r in 0..rows {
+        let row = w.as_ptr().add(r * cols);
+        let mut a0: [__m512; N] = [_mm512_setzero_ps(); N];
+        let mut a1: [__m512; N] = [_mm512_setzero_ps(); N];
+        let mut k = 0;
+        // SAFETY (all loads): k + 32 <= cols or k + 16 <= cols, within row and every
+        // x[b] (asserted above); the masked tail reads only the `tail` lanes below cols.
+        while k < whole32 {
+            let w0 = _mm512_loadu_ps(row.add(k));
+            let w1 = _mm512_loadu_ps(row.add(k + 16));
+            for b in 0..N {
+                a0[b] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x[b].add(k)), a0[b]);
+                a1[b] = _mm512_fmadd_ps(w1, _mm512_loadu_ps(x[b].add(k + 16)), a1[b]);
+            }
+            k += 32;
+        }
+        if k < whole16 {
+            let w0 = _mm512_loadu_ps(row.add(k));
+            for b in 0..N {
+                a0[b] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x[b].add(k)), a0[b]);
+            }
+            k += 16;
+        }
+        if tail > 0 {
+            let w0 = _mm512_maskz_loadu_ps(tail_mask, row.add(k));
+            for b in 0..N {
+                let xv = _mm512_maskz_loadu_ps(tail_mask, x[b].add(k));
+                a1[b] = _mm512_fmadd_ps(w0, xv, a1[b]);
+            }
+        }
+        for b in 0..N {
+            out[b][r] = bias[r] + _mm512_reduce_add_ps(_mm512_add_ps(a0[b], a1[b]));
         }
     }
 }
@@ -240,37 +321,164 @@ pub fn tanh(x: f32) -> f32 {
     1.0 - 2.0 / (fast_exp(2.0 * x) + 1.0)
 }
 
-/// One LSTM cell update for a layer, PyTorch gate order (input, forget,
-/// cell, output): `c = f*c + i*g`, `h = o*tanh(c)`.
-pub fn lstm_cell(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
+/// One LSTM cell update for a block of units, PyTorch gate order (input,
+/// forget, cell, output): `c = f*c + i*g`, `h = o*tanh(c)`. `extra`, when
+/// given, is added to the gates first (layer 0's per-token input term).
+pub fn lstm_cell(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the feature the function is compiled for was just detected.
+            unsafe { lstm_cell_avx512(gates, extra, c, h) };
+            return;
+        }
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             // SAFETY: the features the function is compiled for were just detected.
-            unsafe { lstm_cell_avx2(gates, c, h) };
+            unsafe { lstm_cell_avx2(gates, extra, c, h) };
             return;
         }
     }
-    lstm_cell_generic(gates, c, h);
+    lstm_cell_generic(gates, extra, c, h);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn lstm_cell_avx2(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
-    lstm_cell_generic(gates, c, h);
+unsafe fn lstm_cell_avx2(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
+    lstm_cell_generic(gates, extra, c, h);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn lstm_cell_avx512(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
+    lstm_cell_generic(gates, extra, c, h);
 }
 
 #[inline(always)]
-fn lstm_cell_generic(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
+fn lstm_cell_generic(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
     let n = c.len();
     let (i_g, rest) = gates[..4 * n].split_at(n);
     let (f_g, rest) = rest.split_at(n);
     let (g_g, o_g) = rest.split_at(n);
     let h = &mut h[..n];
-    for j in 0..n {
-        let cj = sigmoid(f_g[j]) * c[j] + sigmoid(i_g[j]) * tanh(g_g[j]);
-        c[j] = cj;
-        h[j] = sigmoid(o_g[j]) * tanh(cj);
+    // Two plain loops rather than one with a branch or a closure: this is
+    // the shape the compiler vectorises (exp included).
+    match extra {
+        Some(e) => {
+            let (i_e, rest) = e[..4 * n].split_at(n);
+            let (f_e, rest) = rest.split_at(n);
+            let (g_e, o_e) = rest.split_at(n);
+            for j in 0..n {
+                let cj = sigmoid(f_g[j] + f_e[j]) * c[j]
+                    + sigmoid(i_g[j] + i_e[j]) * tanh(g_g[j] + g_e[j]);
+                c[j] = cj;
+                h[j] = sigmoid(o_g[j] + o_e[j]) * tanh(cj);
+            }
+        }
+        None => {
+            for j in 0..n {
+                let cj = sigmoid(f_g[j]) * c[j] + sigmoid(i_g[j]) * tanh(g_g[j]);
+                c[j] = cj;
+                h[j] = sigmoid(o_g[j]) * tanh(cj);
+            }
+        }
+    }
+}
+
+/// How many blocks of units a layer of `units` is split into: two (one
+/// per core) when the count is even, so each core computes the gates and
+/// the cell update of its own units with no serial step between them.
+pub fn unit_blocks(units: usize) -> usize {
+    if units >= 2 && units.is_multiple_of(2) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The position of gate `q` of unit `j` in the blocked row order the
+/// layer kernels use: each block holds the four gates of its units.
+pub fn blocked_row(q: usize, j: usize, units: usize) -> usize {
+    let per = units / unit_blocks(units);
+    let k = j / per;
+    k * 4 * per + q * per + (j - k * per)
+}
+
+/// One LSTM layer step for several streams: `gates = W·x + bias (+ extra)`
+/// then the cell update of `c` and `h` in place. `w` and `bias` are in
+/// blocked row order ([`blocked_row`]); each block runs on its own core
+/// when the layer is large enough.
+pub struct LayerStep<'a> {
+    pub w: &'a [f32],
+    pub cols: usize,
+    pub bias: &'a [f32],
+    pub xs: &'a [&'a [f32]],
+    pub extra: Option<&'a [&'a [f32]]>,
+}
+
+impl LayerStep<'_> {
+    pub fn run(&self, gates: &mut [Vec<f32>], c: &mut [&mut [f32]], h: &mut [&mut [f32]]) {
+        let n = self.xs.len();
+        assert!(gates.len() >= n && c.len() == n && h.len() == n);
+        let units = c.first().map_or(0, |c| c.len());
+        let blocks = unit_blocks(units);
+        let per = units / blocks;
+        if blocks == 1 {
+            let mut g: Vec<&mut [f32]> = gates[..n].iter_mut().map(|g| g.as_mut_slice()).collect();
+            self.block(0, per, &mut g, c, h);
+            return;
+        }
+        let (mut g_lo, mut g_hi) = split_each(&mut gates[..n], 4 * per);
+        let (mut c_lo, mut c_hi) = split_each(c.iter_mut(), per);
+        let (mut h_lo, mut h_hi) = split_each(h.iter_mut(), per);
+        if self.bias.len() * self.cols >= PARALLEL_MIN_WEIGHTS && rayon::current_num_threads() > 1 {
+            rayon::join(
+                || self.block(0, per, &mut g_lo, &mut c_lo, &mut h_lo),
+                || self.block(1, per, &mut g_hi, &mut c_hi, &mut h_hi),
+            );
+        } else {
+            self.block(0, per, &mut g_lo, &mut c_lo, &mut h_lo);
+            self.block(1, per, &mut g_hi, &mut c_hi, &mut h_hi);
+        }
+    }
+
+    /// Gates and cell update of unit block `k` (`per` units).
+    fn block(
+        &self,
+        k: usize,
+        per: usize,
+        gates: &mut [&mut [f32]],
+        c: &mut [&mut [f32]],
+        h: &mut [&mut [f32]],
+    ) {
+        let rows = 4 * per;
+        let w = &self.w[k * rows * self.cols..(k + 1) * rows * self.cols];
+        let bias = &self.bias[k * rows..(k + 1) * rows];
+        gemv_rows_single(w, self.cols, bias, self.xs, gates);
+        for (b, ((g, c), h)) in gates.iter().zip(c.iter_mut()).zip(h.iter_mut()).enumerate() {
+            let extra = self.extra.map(|e| &e[b][k * rows..(k + 1) * rows]);
+            lstm_cell(g, extra, c, h);
+        }
+    }
+}
+
+/// Splits every buffer at `at`: the low parts and the high parts.
+fn split_each<'a, B: AsMut<[f32]> + ?Sized + 'a>(
+    bufs: impl IntoIterator<Item = &'a mut B>,
+    at: usize,
+) -> (Vec<&'a mut [f32]>, Vec<&'a mut [f32]>) {
+    bufs.into_iter()
+        .map(|b| b.as_mut().split_at_mut(at))
+        .unzip()
+}
+
+/// Runs `f` on a worker of the compute pool, so the splits inside it hand
+/// half their work to the other worker directly instead of waking the pool
+/// from outside for every product.
+pub fn on_compute_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_some() || rayon::current_num_threads() < 2 {
+        f()
+    } else {
+        rayon::scope(|_| f())
     }
 }
 
@@ -349,6 +557,73 @@ mod tests {
                     assert!((outs[b][r] - expect).abs() < 1e-4, "b{b} r{r}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn blocked_rows_are_a_permutation_keeping_each_units_gates_in_one_block() {
+        for units in [1usize, 2, 7, 64, 65] {
+            let blocks = unit_blocks(units);
+            let per = units / blocks;
+            let mut seen = vec![false; 4 * units];
+            for q in 0..4 {
+                for j in 0..units {
+                    let r = blocked_row(q, j, units);
+                    assert!(!seen[r], "row {r} twice at {units} units");
+                    seen[r] = true;
+                    assert_eq!(
+                        r / (4 * per),
+                        j / per,
+                        "gate {q} of unit {j} left its block"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_instruction_set_variant_matches_the_generic_kernel() {
+        let (rows, cols) = (9, 53);
+        let w: Vec<f32> = (0..rows * cols)
+            .map(|i| ((i * 5 % 13) as f32 - 6.0) * 0.07)
+            .collect();
+        let bias: Vec<f32> = (0..rows).map(|i| i as f32 * -0.02).collect();
+        for batch in [1usize, 2, 4] {
+            let xs: Vec<Vec<f32>> = (0..batch)
+                .map(|b| {
+                    (0..cols)
+                        .map(|c| ((b + 2 * c) % 7) as f32 * 0.3 - 1.0)
+                        .collect()
+                })
+                .collect();
+            let x_refs: Vec<&[f32]> = xs.iter().map(|x| x.as_slice()).collect();
+            let run = |f: &dyn Fn(&mut [&mut [f32]])| {
+                let mut outs = vec![vec![0.0f32; rows]; batch];
+                let mut refs: Vec<&mut [f32]> = outs.iter_mut().map(|o| o.as_mut_slice()).collect();
+                f(&mut refs);
+                outs
+            };
+            let generic = run(&|o| gemv_rows_generic(&w, cols, &bias, &x_refs, o));
+            #[cfg(target_arch = "x86_64")]
+            {
+                let close = |a: &Vec<Vec<f32>>| {
+                    a.iter()
+                        .flatten()
+                        .zip(generic.iter().flatten())
+                        .all(|(x, y)| (x - y).abs() < 1e-4)
+                };
+                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                    // SAFETY: features detected just above.
+                    let avx2 = run(&|o| unsafe { gemv_rows_avx2(&w, cols, &bias, &x_refs, o) });
+                    assert!(close(&avx2), "avx2 differs at batch {batch}");
+                }
+                if std::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: feature detected just above.
+                    let avx512 = run(&|o| unsafe { gemv_rows_avx512(&w, cols, &bias, &x_refs, o) });
+                    assert!(close(&avx512), "avx512 differs at batch {batch}");
+                }
+            }
+            assert_eq!(generic.len(), batch);
         }
     }
 }

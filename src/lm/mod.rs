@@ -8,6 +8,7 @@ pub mod checkpoint;
 pub mod corpus;
 pub mod eval;
 pub mod generate;
+pub mod heap;
 pub mod infer;
 pub mod kernels;
 pub mod model;

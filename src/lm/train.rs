@@ -314,6 +314,7 @@ impl Trainer {
         record.device = format!("{:?}", self.device);
 
         let mut opt = nn::Adam::default().build(&vs, cfg.learning_rate)?;
+        let _reuse = super::heap::HeapReuse::begin();
         let start_step = record.steps;
         let total = start_step + cfg.steps;
         let started = Instant::now();
