@@ -35,6 +35,15 @@ lint: $(TORCH_STAMP)
 bench: build
 	./target/release/fabula bench $(ARGS)
 
+# Fuzzes one target (session_file, transcript, config, vocab) for FUZZ_SECONDS
+# with cargo-fuzz on nightly; new corpus inputs land in fuzz/corpus/TARGET.
+# Crashes land in fuzz/artifacts; once fixed, copy them to fuzz/regressions.
+FUZZ_TARGET ?= session_file
+FUZZ_SECONDS ?= 600
+fuzz: $(TORCH_STAMP)
+	cd fuzz && $(TORCH) LD_LIBRARY_PATH=$(LIBTORCH_DIR)/lib \
+		cargo +nightly fuzz run -s none --release $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
+
 # Retrains the shipped models (hours on a laptop CPU; see README "Models").
 models: build
 	bash scripts/train-models.sh

@@ -87,7 +87,7 @@ unsafe fn gemv_rows_avx512(
         let group = &xs[start..start + n];
         let outs = &mut out[start..start + n];
         match n {
-            4 => rows_avx512::<4>(w, cols, bias, group, outs),
+            4 => row_pairs_avx512(w, cols, bias, group, outs),
             2 => rows_avx512::<2>(w, cols, bias, group, outs),
             _ => rows_avx512::<1>(w, cols, bias, group, outs),
         }
@@ -147,6 +147,69 @@ unsafe fn rows_avx512<const N: usize>(
         for b in 0..N {
             out[b][r] = bias[r] + _mm512_reduce_add_ps(_mm512_add_ps(a0[b], a1[b]));
         }
+    }
+}
+
+/// Four streams, two rows at a time: each input vector loaded serves two
+/// rows, so a step of 32 columns does 16 FMAs on 12 loads instead of 8 on
+/// 10. With four streams the loads, not memory, bound the plain kernel.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn row_pairs_avx512(
+    w: &[f32],
+    cols: usize,
+    bias: &[f32],
+    xs: &[&[f32]],
+    out: &mut [&mut [f32]],
+) {
+    use std::arch::x86_64::*;
+    let rows = bias.len();
+    check_shapes(w, cols, rows, xs, out, 4);
+    let whole16 = cols / 16 * 16;
+    let tail = cols - whole16;
+    let tail_mask: __mmask16 = ((1u32 << tail) - 1) as __mmask16;
+    let x: [*const f32; 4] = std::array::from_fn(|b| xs[b].as_ptr());
+    let pairs = rows / 2;
+    for p in 0..pairs {
+        let r = 2 * p;
+        let row0 = w.as_ptr().add(r * cols);
+        let row1 = row0.add(cols);
+        let mut a0: [__m512; 4] = [_mm512_setzero_ps(); 4];
+        let mut a1: [__m512; 4] = [_mm512_setzero_ps(); 4];
+        let mut k = 0;
+        // SAFETY (all loads): k + 16 <= cols within both rows and every x[b]
+        // (asserted above); the masked tail reads only lanes below cols.
+        while k < whole16 {
+            let w0 = _mm512_loadu_ps(row0.add(k));
+            let w1 = _mm512_loadu_ps(row1.add(k));
+            for b in 0..4 {
+                let xv = _mm512_loadu_ps(x[b].add(k));
+                a0[b] = _mm512_fmadd_ps(w0, xv, a0[b]);
+                a1[b] = _mm512_fmadd_ps(w1, xv, a1[b]);
+            }
+            k += 16;
+        }
+        if tail > 0 {
+            let w0 = _mm512_maskz_loadu_ps(tail_mask, row0.add(k));
+            let w1 = _mm512_maskz_loadu_ps(tail_mask, row1.add(k));
+            for b in 0..4 {
+                let xv = _mm512_maskz_loadu_ps(tail_mask, x[b].add(k));
+                a0[b] = _mm512_fmadd_ps(w0, xv, a0[b]);
+                a1[b] = _mm512_fmadd_ps(w1, xv, a1[b]);
+            }
+        }
+        for b in 0..4 {
+            out[b][r] = bias[r] + _mm512_reduce_add_ps(a0[b]);
+            out[b][r + 1] = bias[r + 1] + _mm512_reduce_add_ps(a1[b]);
+        }
+    }
+    if rows % 2 == 1 {
+        let last = rows - 1;
+        let mut outs: [&mut [f32]; 4] = std::array::from_fn(|_| &mut [][..]);
+        for (o, full) in outs.iter_mut().zip(out.iter_mut()) {
+            *o = &mut full[last..last + 1];
+        }
+        rows_avx512::<4>(&w[last * cols..], cols, &bias[last..], xs, &mut outs);
     }
 }
 
