@@ -18,11 +18,7 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
-        for word in para.split_word_bounds() {
-            let word: String = word.chars().filter(|c| !c.is_control()).collect();
-            if word.is_empty() {
-                continue;
-            }
+        for word in words(para) {
             let is_space = word.chars().all(char::is_whitespace);
             // Widths are measured on the joined text, not summed: a mark
             // can join the previous word's cluster and change its width.
@@ -64,6 +60,29 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
         lines.push(line.trim_end().to_string());
     }
     lines
+}
+
+/// The units a line may break between: runs of spaces, and words with
+/// the punctuation around them ("burning." or "\"Hello," stay whole).
+/// Wide characters (CJK) are units of their own, as those scripts break
+/// between any two characters. Control characters are dropped.
+fn words(para: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut joinable = false;
+    for seg in para.split_word_bounds() {
+        let seg: String = seg.chars().filter(|c| !c.is_control()).collect();
+        if seg.is_empty() {
+            continue;
+        }
+        let space = seg.chars().all(char::is_whitespace);
+        let wide = width(&seg) > seg.chars().count();
+        match out.last_mut() {
+            Some(last) if joinable && !space && !wide => last.push_str(&seg),
+            _ => out.push(seg),
+        }
+        joinable = !space && !wide;
+    }
+    out
 }
 
 fn joined_width(line: &str, word: &str) -> usize {
@@ -117,6 +136,18 @@ mod tests {
         for line in wrap(text, 2) {
             assert!(width(&line) <= 2, "{line:?}");
         }
+    }
+
+    #[test]
+    fn punctuation_stays_with_its_word() {
+        assert_eq!(
+            wrap("a candle is burning.", 19),
+            vec!["a candle is", "burning."]
+        );
+        assert_eq!(
+            wrap("he said \"Hello, you\"", 12),
+            vec!["he said", "\"Hello, you\""]
+        );
     }
 
     #[test]
