@@ -253,6 +253,21 @@ impl StoryTree {
                     ));
                 }
             }
+            // Numbers JSON cannot write back (infinities, NaN) would make
+            // the next save unreadable, so they are refused on load.
+            if !(n.seconds.is_finite() && n.seconds >= 0.0) {
+                return Err(format!("turn {i} has a generation time of {}", n.seconds));
+            }
+            if let Some(s) = n.sentiment {
+                if !(-1.0..=1.0).contains(&s.score) {
+                    return Err(format!("turn {i} has a sentiment score of {}", s.score));
+                }
+            }
+            if let Some(state) = &n.state {
+                if !state.h.iter().chain(&state.c).all(|v| v.is_finite()) {
+                    return Err(format!("turn {i} has a model state that is not finite"));
+                }
+            }
         }
         Ok(())
     }
