@@ -173,6 +173,27 @@ impl Sampler {
         if self.config.temperature == 0.0 || self.scratch[argmax as usize] == f32::NEG_INFINITY {
             return argmax;
         }
+        if self.config.top_k == 0 && self.config.top_p >= 1.0 {
+            // Nothing is cut, so no order is needed: draw over the ids as
+            // they are (the sort is most of a step's sampling cost).
+            let max = f64::from(self.scratch[argmax as usize]);
+            let t = f64::from(self.config.temperature);
+            self.probs.clear();
+            self.probs.extend(
+                self.scratch
+                    .iter()
+                    .map(|&l| ((f64::from(l) - max) / t).exp()),
+            );
+            let total: f64 = self.probs.iter().sum();
+            let mut target = self.rng.next_f64() * total;
+            for (i, p) in self.probs.iter().enumerate() {
+                target -= p;
+                if target < 0.0 {
+                    return i as u32;
+                }
+            }
+            return argmax;
+        }
         self.order.clear();
         self.order.extend(0..self.scratch.len() as u32);
         let scratch = &self.scratch;
@@ -320,6 +341,22 @@ mod tests {
         let ones = (0..20_000).filter(|_| s.sample(&logits, &[]) == 1).count();
         let share = ones as f64 / 20_000.0;
         assert!((share - 0.25).abs() < 0.02, "{share}");
+    }
+
+    #[test]
+    fn uncut_and_sorted_draws_follow_the_same_distribution() {
+        // top_p 1 draws without sorting; top_k 3 of 3 goes through the sort.
+        let logits = [1.0f32.ln(), 4.0f32.ln(), 2.0f32.ln()];
+        for cfg in [config(1.0, 0, 1.0), config(1.0, 3, 1.0)] {
+            let mut s = Sampler::new(cfg, 5);
+            let mut counts = [0usize; 3];
+            for _ in 0..28_000 {
+                counts[s.sample(&logits, &[]) as usize] += 1;
+            }
+            for (c, p) in counts.iter().zip([1.0 / 7.0, 4.0 / 7.0, 2.0 / 7.0]) {
+                assert!((*c as f64 / 28_000.0 - p).abs() < 0.015, "{counts:?}");
+            }
+        }
     }
 
     #[test]
