@@ -417,7 +417,87 @@ unsafe fn lstm_cell_avx2(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h:
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn lstm_cell_avx512(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
-    lstm_cell_generic(gates, extra, c, h);
+    use std::arch::x86_64::*;
+    let n = c.len();
+    assert!(gates.len() >= 4 * n && h.len() >= n && extra.is_none_or(|e| e.len() >= 4 * n));
+    let g = gates.as_ptr();
+    let e = extra.map(|e| e.as_ptr());
+    let (cp, hp) = (c.as_mut_ptr(), h.as_mut_ptr());
+    let mut j = 0;
+    while j < n {
+        let lanes = (n - j).min(16);
+        let m: __mmask16 = ((1u32 << lanes) - 1) as __mmask16;
+        // SAFETY: lanes j..j+lanes of each of the four gate blocks, of `extra`
+        // and of c and h are within the lengths asserted above.
+        let load = |q: usize| {
+            let v = _mm512_maskz_loadu_ps(m, g.add(q * n + j));
+            match e {
+                Some(e) => _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e.add(q * n + j))),
+                None => v,
+            }
+        };
+        let (i_g, f_g, g_g, o_g) = (load(0), load(1), load(2), load(3));
+        let c_old = _mm512_maskz_loadu_ps(m, cp.add(j));
+        let c_new = _mm512_fmadd_ps(
+            sigmoid512(f_g),
+            c_old,
+            _mm512_mul_ps(sigmoid512(i_g), tanh512(g_g)),
+        );
+        _mm512_mask_storeu_ps(cp.add(j), m, c_new);
+        _mm512_mask_storeu_ps(hp.add(j), m, _mm512_mul_ps(sigmoid512(o_g), tanh512(c_new)));
+        j += lanes;
+    }
+}
+
+/// `fast_exp` on 16 lanes; `scalef` applies the power of two, so no
+/// exponent bits are assembled by hand.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn exp512(x: std::arch::x86_64::__m512) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    let x = _mm512_min_ps(
+        _mm512_max_ps(x, _mm512_set1_ps(-87.0)),
+        _mm512_set1_ps(88.0),
+    );
+    let n = _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+        _mm512_mul_ps(x, _mm512_set1_ps(std::f32::consts::LOG2_E)),
+    );
+    let r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693_145_75), x);
+    let r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.428_606_8e-6), r);
+    let mut p = _mm512_set1_ps(0.001_388_889);
+    for c in [0.008_333_334, 0.041_666_668, 0.166_666_67, 0.5, 1.0, 1.0] {
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(c));
+    }
+    _mm512_scalef_ps(p, n)
+}
+
+/// 1/d from the 14-bit estimate and one Newton step (about 24 bits).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn recip512(d: std::arch::x86_64::__m512) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    let r = _mm512_rcp14_ps(d);
+    _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(2.0)))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn sigmoid512(x: std::arch::x86_64::__m512) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    let one = _mm512_set1_ps(1.0);
+    recip512(_mm512_add_ps(
+        one,
+        exp512(_mm512_sub_ps(_mm512_setzero_ps(), x)),
+    ))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn tanh512(x: std::arch::x86_64::__m512) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    let one = _mm512_set1_ps(1.0);
+    let e = exp512(_mm512_add_ps(x, x));
+    _mm512_fnmadd_ps(_mm512_set1_ps(2.0), recip512(_mm512_add_ps(e, one)), one)
 }
 
 #[inline(always)]
@@ -691,6 +771,29 @@ mod tests {
                 }
             }
             assert_eq!(generic.len(), batch);
+        }
+    }
+
+    #[test]
+    fn every_cell_variant_matches_the_generic_cell() {
+        for n in [1usize, 5, 16, 37] {
+            let gates: Vec<f32> = (0..4 * n)
+                .map(|i| ((i * 13 % 29) as f32 - 14.0) * 0.9)
+                .collect();
+            let extra: Vec<f32> = (0..4 * n)
+                .map(|i| ((i * 7 % 11) as f32 - 5.0) * 0.3)
+                .collect();
+            for ex in [None, Some(extra.as_slice())] {
+                let c0: Vec<f32> = (0..n).map(|j| (j as f32 - 3.0) * 0.7).collect();
+                let (mut c_ref, mut h_ref) = (c0.clone(), vec![0.0; n]);
+                lstm_cell_generic(&gates, ex, &mut c_ref, &mut h_ref);
+                let (mut c, mut h) = (c0.clone(), vec![0.0; n]);
+                lstm_cell(&gates, ex, &mut c, &mut h);
+                for j in 0..n {
+                    assert!((c[j] - c_ref[j]).abs() < 1e-5, "c[{j}] at {n}");
+                    assert!((h[j] - h_ref[j]).abs() < 1e-5, "h[{j}] at {n}");
+                }
+            }
         }
     }
 }
