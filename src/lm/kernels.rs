@@ -2,9 +2,11 @@
 //! once and multiplied with up to four input vectors, so sampling N streams
 //! together costs little more memory traffic than one.
 //!
-//! The loops are written with eight independent accumulators so the
-//! compiler vectorises them; an AVX2+FMA build of the same code is chosen at
-//! run time where the processor has it.
+//! The portable loops are written with eight independent accumulators so
+//! the compiler vectorises them; explicit AVX-512 and AVX2+FMA versions (and
+//! of the LSTM cell) are chosen at run time where the processor has them.
+//! A layer step ([`LayerStep`]) splits its units over two cores, each core
+//! computing the gates of its units and then their cell update.
 
 /// `out[b][r] = bias[r] + dot(w[r], xs[b])` for every row `r` of the
 /// row-major matrix `w` (`rows x cols`).
