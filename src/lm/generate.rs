@@ -50,71 +50,62 @@ pub fn feed(
 pub fn generate(
     net: &FastLstm,
     vocab: &Vocab,
-    state: LstmState,
-    config: &SamplingConfig,
-    stops: &[String],
-    seed: u64,
-    on_text: impl FnMut(&str) -> ControlFlow<()> + Send,
-) -> Generated {
-    on_compute_pool(|| generate_here(net, vocab, state, config, stops, seed, on_text))
-}
-
-fn generate_here(
-    net: &FastLstm,
-    vocab: &Vocab,
     mut state: LstmState,
     config: &SamplingConfig,
     stops: &[String],
     seed: u64,
-    mut on_text: impl FnMut(&str) -> ControlFlow<()>,
+    mut on_text: impl FnMut(&str) -> ControlFlow<()> + Send,
 ) -> Generated {
-    let mut sampler = Sampler::new(config.clone(), seed);
-    let mut filter = StopFilter::new(stops.to_vec());
-    let mut scratch = Scratch::default();
-    let mut logits = vec![0.0; net.vocab_size()];
-    net.logits(&state, &mut logits);
-    let mut history: Vec<u32> = Vec::new();
-    let mut text = String::new();
-    let mut reason = StopReason::MaxTokens;
-    let mut piece = [0u8; 4];
-    while history.len() < config.max_tokens {
-        let tok = sampler.sample(&logits, &history);
-        history.push(tok);
-        net.step(tok, &mut state, &mut logits, &mut scratch);
-        let ch = vocab.char_of(tok).encode_utf8(&mut piece);
-        match filter.push(ch) {
-            StopStep::Emit(s) => {
-                text.push_str(&s);
-                if !s.is_empty() && on_text(&s).is_break() {
-                    reason = StopReason::Cancelled;
+    // Sampling runs on the compute pool, so the layer splits hand off hot.
+    on_compute_pool(move || {
+        let mut sampler = Sampler::new(config.clone(), seed);
+        let mut filter = StopFilter::new(stops.to_vec());
+        let mut scratch = Scratch::default();
+        let mut logits = vec![0.0; net.vocab_size()];
+        net.logits(&state, &mut logits);
+        let mut history: Vec<u32> = Vec::new();
+        let mut text = String::new();
+        let mut reason = StopReason::MaxTokens;
+        let mut piece = [0u8; 4];
+        while history.len() < config.max_tokens {
+            let tok = sampler.sample(&logits, &history);
+            history.push(tok);
+            net.step(tok, &mut state, &mut logits, &mut scratch);
+            let ch = vocab.char_of(tok).encode_utf8(&mut piece);
+            match filter.push(ch) {
+                StopStep::Emit(s) => {
+                    text.push_str(&s);
+                    if !s.is_empty() && on_text(&s).is_break() {
+                        reason = StopReason::Cancelled;
+                        break;
+                    }
+                }
+                StopStep::Stop(s) => {
+                    text.push_str(&s);
+                    if !s.is_empty() {
+                        let _ = on_text(&s);
+                    }
+                    reason = StopReason::StopString;
                     break;
                 }
             }
-            StopStep::Stop(s) => {
-                text.push_str(&s);
-                if !s.is_empty() {
-                    let _ = on_text(&s);
+        }
+        if reason != StopReason::StopString {
+            let rest = filter.flush();
+            if !rest.is_empty() {
+                text.push_str(&rest);
+                if reason == StopReason::MaxTokens {
+                    let _ = on_text(&rest);
                 }
-                reason = StopReason::StopString;
-                break;
             }
         }
-    }
-    if reason != StopReason::StopString {
-        let rest = filter.flush();
-        if !rest.is_empty() {
-            text.push_str(&rest);
-            if reason == StopReason::MaxTokens {
-                let _ = on_text(&rest);
-            }
+        Generated {
+            text,
+            tokens: history.len(),
+            reason,
+            state,
         }
-    }
-    Generated {
-        text,
-        tokens: history.len(),
-        reason,
-        state,
-    }
+    })
 }
 
 /// Samples `n` continuations of `state` together (one weight read per step
@@ -130,97 +121,86 @@ pub fn generate_candidates(
     config: &SamplingConfig,
     stops: &[String],
     seed: u64,
-    keep_going: impl FnMut() -> bool + Send,
+    mut keep_going: impl FnMut() -> bool + Send,
 ) -> Vec<Generated> {
-    on_compute_pool(|| candidates_here(net, vocab, state, n, config, stops, seed, keep_going))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn candidates_here(
-    net: &FastLstm,
-    vocab: &Vocab,
-    state: &LstmState,
-    n: usize,
-    config: &SamplingConfig,
-    stops: &[String],
-    seed: u64,
-    mut keep_going: impl FnMut() -> bool,
-) -> Vec<Generated> {
-    let v = net.vocab_size();
-    let mut samplers: Vec<Sampler> = (0..n)
-        .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
-        .collect();
-    let mut filters: Vec<StopFilter> = (0..n).map(|_| StopFilter::new(stops.to_vec())).collect();
-    let mut states: Vec<LstmState> = vec![state.clone(); n];
-    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; v]; n];
-    if n > 0 {
-        net.logits(state, &mut logits[0]);
-        let first = logits[0].clone();
-        for l in logits.iter_mut().skip(1) {
-            l.copy_from_slice(&first);
-        }
-    }
-    let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut texts: Vec<String> = vec![String::new(); n];
-    let mut reasons: Vec<Option<StopReason>> = vec![None; n];
-    let mut scratch = Scratch::default();
-    let mut piece = [0u8; 4];
-    for _ in 0..config.max_tokens {
-        let active: Vec<usize> = (0..n).filter(|&i| reasons[i].is_none()).collect();
-        if active.is_empty() {
-            break;
-        }
-        if !keep_going() {
-            for &i in &active {
-                reasons[i] = Some(StopReason::Cancelled);
+    on_compute_pool(move || {
+        let v = net.vocab_size();
+        let mut samplers: Vec<Sampler> = (0..n)
+            .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
+            .collect();
+        let mut filters: Vec<StopFilter> =
+            (0..n).map(|_| StopFilter::new(stops.to_vec())).collect();
+        let mut states: Vec<LstmState> = vec![state.clone(); n];
+        let mut logits: Vec<Vec<f32>> = vec![vec![0.0; v]; n];
+        if n > 0 {
+            net.logits(state, &mut logits[0]);
+            let first = logits[0].clone();
+            for l in logits.iter_mut().skip(1) {
+                l.copy_from_slice(&first);
             }
-            break;
         }
-        let mut tokens = Vec::with_capacity(active.len());
-        for &i in &active {
-            let tok = samplers[i].sample(&logits[i], &histories[i]);
-            histories[i].push(tok);
-            tokens.push(tok);
-            match filters[i].push(vocab.char_of(tok).encode_utf8(&mut piece)) {
-                StopStep::Emit(s) => texts[i].push_str(&s),
-                StopStep::Stop(s) => {
-                    texts[i].push_str(&s);
-                    reasons[i] = Some(StopReason::StopString);
+        let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut texts: Vec<String> = vec![String::new(); n];
+        let mut reasons: Vec<Option<StopReason>> = vec![None; n];
+        let mut scratch = Scratch::default();
+        let mut piece = [0u8; 4];
+        for _ in 0..config.max_tokens {
+            let active: Vec<usize> = (0..n).filter(|&i| reasons[i].is_none()).collect();
+            if active.is_empty() {
+                break;
+            }
+            if !keep_going() {
+                for &i in &active {
+                    reasons[i] = Some(StopReason::Cancelled);
+                }
+                break;
+            }
+            let mut tokens = Vec::with_capacity(active.len());
+            for &i in &active {
+                let tok = samplers[i].sample(&logits[i], &histories[i]);
+                histories[i].push(tok);
+                tokens.push(tok);
+                match filters[i].push(vocab.char_of(tok).encode_utf8(&mut piece)) {
+                    StopStep::Emit(s) => texts[i].push_str(&s),
+                    StopStep::Stop(s) => {
+                        texts[i].push_str(&s);
+                        reasons[i] = Some(StopReason::StopString);
+                    }
                 }
             }
-        }
-        // Step the active streams together; their states and logits move out and back.
-        let mut batch_states: Vec<LstmState> = active
-            .iter()
-            .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
-            .collect();
-        let mut batch_logits: Vec<Vec<f32>> = active
-            .iter()
-            .map(|&i| std::mem::take(&mut logits[i]))
-            .collect();
-        {
-            let mut outs: Vec<&mut [f32]> =
-                batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
-            net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
-        }
-        for ((&i, s), l) in active.iter().zip(batch_states).zip(batch_logits) {
-            states[i] = s;
-            logits[i] = l;
-        }
-    }
-    (0..n)
-        .map(|i| {
-            let reason = reasons[i].unwrap_or(StopReason::MaxTokens);
-            let mut text = std::mem::take(&mut texts[i]);
-            if reason != StopReason::StopString {
-                text.push_str(&filters[i].flush());
+            // Step the active streams together; their states and logits move out and back.
+            let mut batch_states: Vec<LstmState> = active
+                .iter()
+                .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
+                .collect();
+            let mut batch_logits: Vec<Vec<f32>> = active
+                .iter()
+                .map(|&i| std::mem::take(&mut logits[i]))
+                .collect();
+            {
+                let mut outs: Vec<&mut [f32]> =
+                    batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+                net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
             }
-            Generated {
-                text,
-                tokens: histories[i].len(),
-                reason,
-                state: states[i].clone(),
+            for ((&i, s), l) in active.iter().zip(batch_states).zip(batch_logits) {
+                states[i] = s;
+                logits[i] = l;
             }
-        })
-        .collect()
+        }
+        (0..n)
+            .map(|i| {
+                let reason = reasons[i].unwrap_or(StopReason::MaxTokens);
+                let mut text = std::mem::take(&mut texts[i]);
+                if reason != StopReason::StopString {
+                    text.push_str(&filters[i].flush());
+                }
+                Generated {
+                    text,
+                    tokens: histories[i].len(),
+                    reason,
+                    state: states[i].clone(),
+                }
+            })
+            .collect()
+    })
 }
