@@ -40,13 +40,18 @@ impl Default for ModelsConfig {
 pub struct StoryConfig {
     /// Suggested choices offered after each passage.
     pub choices: usize,
-    /// A passage continues over paragraph breaks until it has this many characters.
+    /// A passage does not end before this many characters.
     pub min_passage_chars: usize,
-    /// Hard limit on characters generated per passage.
+    /// From this length a passage ends at the next sentence end (a third
+    /// more is the hard ceiling, cut back to a sentence end).
     pub max_passage_chars: usize,
     /// Temperature used for the suggested choices.
     pub choice_temperature: f32,
-    /// Candidates sampled for mood steering (one batch); 1 turns steering off.
+    /// Candidate passages sampled together for each turn; the best is kept.
+    pub candidates: usize,
+    /// Logits added toward the words of the player's action (0: off).
+    pub action_bias: f32,
+    /// Candidates when a target mood is set (at least `candidates`).
     pub steering_candidates: usize,
 }
 
@@ -54,10 +59,12 @@ impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
             choices: 3,
-            min_passage_chars: 200,
-            max_passage_chars: 700,
+            min_passage_chars: 120,
+            max_passage_chars: 480,
             choice_temperature: 0.7,
-            steering_candidates: 4,
+            candidates: 8,
+            action_bias: 1.5,
+            steering_candidates: 8,
         }
     }
 }
@@ -168,6 +175,18 @@ impl Config {
         }
         if !(0.0..=10.0).contains(&s.choice_temperature) {
             return Err("[story] choice_temperature must be between 0 and 10".into());
+        }
+        if s.max_passage_chars > 20_000 {
+            return Err(format!(
+                "[story] max_passage_chars must be at most 20000, got {}",
+                s.max_passage_chars
+            ));
+        }
+        if !(1..=64).contains(&s.candidates) {
+            return Err("[story] candidates must be between 1 and 64".into());
+        }
+        if !(s.action_bias.is_finite() && (0.0..=10.0).contains(&s.action_bias)) {
+            return Err("[story] action_bias must be between 0 and 10".into());
         }
         if !(1..=64).contains(&s.steering_candidates) {
             return Err("[story] steering_candidates must be between 1 and 64".into());

@@ -12,6 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::lm::generate::{feed, generate, generate_candidates, StopReason};
 use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
+use crate::narrator::{narrate, Plan};
 
 pub type JobId = u64;
 
@@ -62,6 +63,19 @@ pub enum Request {
         seed: u64,
         cancel: CancelToken,
         steer: Option<Steer>,
+    },
+    /// Write a story passage: read `prefix` (the opening or the player's
+    /// line) from `state`, then let the narrator sample, steer and choose
+    /// among `plan.candidates` passages (see [`crate::narrator`]).
+    Narrate {
+        job: JobId,
+        state: Option<LstmState>,
+        context: String,
+        prefix: String,
+        plan: Plan,
+        sampling: SamplingConfig,
+        seed: u64,
+        cancel: CancelToken,
     },
     /// Sample `n` short continuations of `state` + `prefix` in one batch.
     Candidates {
@@ -322,6 +336,39 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                     tokens,
                     seconds: started.elapsed().as_secs_f32(),
                     cancelled,
+                });
+            }
+            Request::Narrate {
+                job,
+                state,
+                context,
+                prefix,
+                plan,
+                sampling,
+                seed,
+                cancel,
+            } => {
+                let model = models.get(ModelSlot::Story);
+                let started = Instant::now();
+                let state = start_state(model, state, &context, &prefix, &mut scratch);
+                let _ = events.send(Event::Fed {
+                    job,
+                    state: state.clone(),
+                });
+                let n = narrate(model, &state, &plan, &sampling, seed, || {
+                    !cancel.is_cancelled()
+                });
+                let _ = events.send(Event::Token {
+                    job,
+                    text: n.text.clone(),
+                });
+                let _ = events.send(Event::Done {
+                    job,
+                    text: n.text,
+                    state: n.state,
+                    tokens: n.tokens,
+                    seconds: started.elapsed().as_secs_f32(),
+                    cancelled: n.cancelled,
                 });
             }
             Request::Candidates {

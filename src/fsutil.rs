@@ -73,3 +73,26 @@ mod tests {
         assert!(!with_suffix(&p, ".tmp").exists());
     }
 }
+
+/// Reads a UTF-8 text file that must be a regular file of at most `limit`
+/// bytes, checked before reading (a FIFO or `/dev/zero` is refused at once).
+pub fn read_text_file(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if meta.len() > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("{} bytes, more than the {limit} allowed", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        )
+    })
+}

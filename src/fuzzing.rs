@@ -19,6 +19,10 @@ pub fn session_file(data: &[u8]) {
         return;
     };
     assert!(session.tree.validate().is_ok(), "loaded an invalid tree");
+    assert!(
+        crate::story::session::check_id(&session.id).is_ok(),
+        "loaded an id that is not a plain file name"
+    );
     let _ = session.tree.branch();
     let _ = session.export_markdown();
     let _ = session.export_text();

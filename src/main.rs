@@ -20,6 +20,13 @@ fn main() {
             Ok(())
         }
         None if args.sessions => cli::play::print_sessions(),
+        None if args.plain => cli::plain::run(cli::plain::PlainArgs {
+            config: args.config.as_deref(),
+            model: args.model.as_deref(),
+            seed: args.seed,
+            opening: args.opening,
+            opening_text: args.opening_text,
+        }),
         None => {
             cli::crash::install_panic_log();
             cli::play::run(
@@ -30,7 +37,7 @@ fn main() {
         }
     };
     if let Err(e) = result {
-        eprintln!("fabula: {e:#}");
+        eprintln!("fabula: {}", cli::error_message(&e));
         std::process::exit(1);
     }
 }

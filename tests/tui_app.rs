@@ -30,7 +30,7 @@ fn state(mark: f32) -> LstmState {
 fn finish_passage(app: &mut App, text: &str, mark: f32) {
     let req = app.outbox.pop().expect("a passage request");
     let job = match req {
-        Request::Continue { job, .. } => job,
+        Request::Narrate { job, .. } => job,
         other => panic!("expected a passage request, got {other:?}"),
     };
     app.update(Action::Engine(Event::Fed {
@@ -90,7 +90,7 @@ fn new_story_choice_and_typed_action() {
         .text
         .starts_with("The letter"));
     match app.outbox.last() {
-        Some(Request::Continue {
+        Some(Request::Narrate {
             prefix,
             state: None,
             ..
@@ -124,13 +124,13 @@ fn new_story_choice_and_typed_action() {
 
     app.update(Action::Choose(1));
     match app.outbox.last() {
-        Some(Request::Continue {
+        Some(Request::Narrate {
             prefix,
             state: Some(s),
             ..
         }) => {
             assert_eq!(
-                prefix, "You go to the house.\n\n",
+                prefix, "> go to the house\n\n",
                 "the documented action form"
             );
             assert_eq!(
@@ -180,7 +180,7 @@ fn cancel_keeps_partial_text_and_busy_blocks_new_turns() {
     let mut app = app(dir.path());
     app.update(Action::Choose(0));
     let (job, cancel) = match app.outbox.pop() {
-        Some(Request::Continue { job, cancel, .. }) => (job, cancel),
+        Some(Request::Narrate { job, cancel, .. }) => (job, cancel),
         other => panic!("{other:?}"),
     };
     app.update(Action::Engine(Event::Token {
@@ -215,7 +215,7 @@ fn retry_sibling_switch_undo_and_rewind() {
     finish_choices(&mut app, &["go in"]);
     app.update(Action::Retry);
     match app.outbox.last() {
-        Some(Request::Continue { state, prefix, .. }) => {
+        Some(Request::Narrate { state, prefix, .. }) => {
             assert_eq!(
                 *state,
                 Some(state_after_opening()),

@@ -41,7 +41,7 @@ fn played(dir: &std::path::Path) -> App {
     );
     app.data_dir = dir.join("sessions");
     app.update(Action::Choose(3));
-    let Some(Request::Continue { job, .. }) = app.outbox.pop() else {
+    let Some(Request::Narrate { job, .. }) = app.outbox.pop() else {
         panic!()
     };
     app.update(Action::Engine(Event::Done {

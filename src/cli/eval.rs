@@ -1,4 +1,5 @@
-//! `fabula eval`: bits per character of a model on a text file.
+//! `fabula eval`: bits per character of a model on a text file, or
+//! (`--play`) how well the narrator answers a script of actions.
 
 use std::path::PathBuf;
 
@@ -9,8 +10,27 @@ use crate::lm::{checkpoint, eval};
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// The text to score (UTF-8).
+    #[arg(long, required_unless_present = "play", conflicts_with = "play")]
+    pub text: Option<PathBuf>,
+    /// A play script: `= opening paragraph` starts a story, every other
+    /// line is an action, `#` starts a comment. Each story is played with
+    /// every seed and variant; quality figures are printed per variant.
     #[arg(long)]
-    pub text: PathBuf,
+    pub play: Option<PathBuf>,
+    /// Seeds for --play, comma-separated.
+    #[arg(long, default_value = "1,2,3", value_delimiter = ',')]
+    pub seeds: Vec<u64>,
+    /// Variants for --play: single (one sample, no bias), bias (one sample,
+    /// action bias), rerank (best of the candidates, no bias), shipped
+    /// (best of the candidates with the bias: what the game does).
+    #[arg(long, default_value = "single,bias,rerank,shipped", value_delimiter = ',')]
+    pub variants: Vec<String>,
+    /// With --play: write each variant's transcripts here, to read them.
+    #[arg(long)]
+    pub transcripts: Option<PathBuf>,
+    /// Configuration file (the story settings of the variants come from it).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Model name (story, lyrics) or path.
     #[arg(short, long, default_value = "story")]
     pub model: String,
@@ -27,6 +47,16 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    if let Some(script) = &args.play {
+        return play(&args, script);
+    }
+    let Some(text) = args.text.clone() else {
+        anyhow::bail!("give --text FILE or --play SCRIPT");
+    };
+    anyhow::ensure!(
+        args.streams >= 1 && args.window >= 2,
+        "--streams must be at least 1 and --window at least 2"
+    );
     super::set_threads(args.threads)?;
     let device = crate::lm::parse_device(&args.device).map_err(anyhow::Error::msg)?;
     let path = crate::paths::resolve_model(&args.model).map_err(anyhow::Error::msg)?;
@@ -34,14 +64,123 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let report = eval::evaluate_file(
         &loaded.model,
         &loaded.vocab,
-        &args.text,
+        &text,
         args.streams,
         args.window,
     )?;
     println!("model={}", loaded.files.weights.display());
-    println!("text={}", args.text.display());
+    println!("text={}", text.display());
     println!("characters_scored={}", report.predicted);
     println!("unknown_characters={}", report.unknown);
     println!("bits_per_char={:.3}", report.bits_per_char);
     Ok(())
+}
+
+/// One story of a play script.
+#[derive(Debug)]
+struct Story {
+    opening: String,
+    actions: Vec<String>,
+}
+
+fn parse_script(text: &str) -> anyhow::Result<Vec<Story>> {
+    let mut stories: Vec<Story> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(opening) = line.strip_prefix('=') {
+            stories.push(Story {
+                opening: opening.trim().to_string(),
+                actions: Vec::new(),
+            });
+        } else if let Some(s) = stories.last_mut() {
+            s.actions.push(line.to_string());
+        } else {
+            anyhow::bail!("line {}: an action before the first `= opening` line", i + 1);
+        }
+    }
+    anyhow::ensure!(!stories.is_empty(), "no `= opening` line in the script");
+    Ok(stories)
+}
+
+fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
+    use std::sync::Arc;
+
+    use super::headless::{Headless, Opening};
+    use crate::narrator::quality::Quality;
+
+    let text = crate::fsutil::read_text_file(script, 16 << 20)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
+    let stories = parse_script(&text).map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
+    let (config, _) = crate::config::Config::load(args.config.as_deref())?;
+    let path = crate::paths::resolve_model(&args.model).map_err(anyhow::Error::msg)?;
+    let model = Arc::new(crate::lm::InferenceModel::load(&path)?);
+    println!("model={}", model.files.weights.display());
+    if let Some(dir) = &args.transcripts {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    }
+    for variant in &args.variants {
+        let mut cfg = config.clone();
+        match variant.as_str() {
+            "single" => {
+                cfg.story.candidates = 1;
+                cfg.story.action_bias = 0.0;
+            }
+            "bias" => cfg.story.candidates = 1,
+            "rerank" => cfg.story.action_bias = 0.0,
+            "shipped" => {}
+            other => anyhow::bail!(
+                "unknown variant {other:?}: use single, bias, rerank or shipped"
+            ),
+        }
+        let mut quality = Quality::default();
+        let started = std::time::Instant::now();
+        let mut transcript: Vec<u8> = Vec::new();
+        for &seed in &args.seeds {
+            for story in &stories {
+                let mut game = Headless::new(cfg.clone(), Arc::clone(&model), seed, false);
+                let (opening, first) = game.start(&Opening::Text(story.opening.clone()))?;
+                quality.add(None, &first.passage, &first.choices);
+                transcript.extend_from_slice(format!("# seed {seed}\n\n{opening}\n\n").as_bytes());
+                super::plain::write_turn(&mut transcript, &first)?;
+                for action in &story.actions {
+                    if let Some(turn) = game.act(action)? {
+                        quality.add(turn.action.as_deref(), &turn.passage, &turn.choices);
+                        super::plain::write_turn(&mut transcript, &turn)?;
+                    }
+                }
+            }
+        }
+        let seconds = started.elapsed().as_secs_f64() / quality.passages.max(1) as f64;
+        println!(
+            "variant={variant} candidates={} action_bias={} {} seconds_per_passage={seconds:.3}",
+            cfg.story.candidates,
+            cfg.story.action_bias,
+            quality.line()
+        );
+        if let Some(dir) = &args.transcripts {
+            let file = dir.join(format!("{variant}.txt"));
+            std::fs::write(&file, &transcript)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_parse_into_stories() {
+        let s = parse_script("# test\n= You wake.\nlook\n\nopen door\n= Dark.\nn\n").unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].actions, ["look", "open door"]);
+        assert_eq!(s[1].opening, "Dark.");
+        assert!(parse_script("look\n= x").unwrap_err().to_string().contains("line 1"));
+        assert!(parse_script("# only\n").is_err());
+    }
 }

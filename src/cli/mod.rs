@@ -4,7 +4,9 @@ pub mod bench;
 pub mod crash;
 pub mod eval;
 pub mod generate;
+pub mod headless;
 pub mod lyrics;
+pub mod plain;
 pub mod play;
 pub mod review;
 pub mod sentiment;
@@ -33,6 +35,19 @@ pub struct Cli {
     /// Story model to play with (name or path).
     #[arg(long)]
     pub model: Option<String>,
+    /// Play without the TUI: actions on stdin (a number picks a choice),
+    /// the story as a transcript on stdout.
+    #[arg(long)]
+    pub plain: bool,
+    /// With --plain: the same seed gives the same story.
+    #[arg(long, requires = "plain")]
+    pub seed: Option<u64>,
+    /// With --plain: start from built-in opening N (1-5).
+    #[arg(long, requires = "plain", conflicts_with = "opening_text")]
+    pub opening: Option<usize>,
+    /// With --plain: start from this opening paragraph.
+    #[arg(long, requires = "plain")]
+    pub opening_text: Option<String>,
     /// Print where the configuration file is looked for and exit.
     #[arg(long)]
     pub print_config_path: bool,
@@ -66,4 +81,67 @@ pub fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
         tch::set_num_threads(n as i32);
     }
     Ok(())
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head -1`) ends
+/// the output quietly, as with other Unix tools, instead of an error.
+pub fn print_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e).context("writing to stdout")),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// An error as the one line (or few lines) fabula prints: each cause once
+/// (an error that already quotes its source, like `PATH: OS ERROR`, is not
+/// followed by the same OS error again), with no control characters from
+/// file content.
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    crate::text_safety::printable(&message).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{path}: {source}")]
+    struct WithPath {
+        path: String,
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn the_os_error_is_said_once_and_the_path_named() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let said = io.to_string();
+        let e = anyhow::Error::new(WithPath {
+            path: "/data/s.json".into(),
+            source: io,
+        })
+        .context("loading the story");
+        let msg = error_message(&e);
+        assert_eq!(msg, format!("loading the story: /data/s.json: {said}"));
+        assert_eq!(msg.matches(&said).count(), 1);
+    }
+
+    #[test]
+    fn error_messages_carry_no_control_sequences() {
+        let e = anyhow::anyhow!("bad \u{1b}]0;owned\u{7}title\u{202e}\nsecond line");
+        assert_eq!(error_message(&e), "bad ]0;ownedtitle\nsecond line");
+    }
 }

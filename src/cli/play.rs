@@ -34,10 +34,8 @@ pub fn find_session(which: &str) -> anyhow::Result<(Session, PathBuf)> {
             .first()
             .map(|s| s.path.clone())
             .with_context(|| format!("no saved stories in {}", dir.display()))?
-    } else if Path::new(which).exists() {
-        PathBuf::from(which)
     } else {
-        dir.join(format!("{which}.json"))
+        crate::story::session::resume_path(&dir, which).map_err(anyhow::Error::msg)?
     };
     let session = match Session::load(&path) {
         Ok(s) => s,
@@ -54,10 +52,15 @@ pub fn find_session(which: &str) -> anyhow::Result<(Session, PathBuf)> {
 }
 
 pub fn print_sessions() -> anyhow::Result<()> {
+    use crate::text_safety::printable_line;
     let dir = sessions_dir();
     let (sessions, bad) = list_sessions(&dir);
+    let mut out = String::new();
     if sessions.is_empty() && bad.is_empty() {
-        println!("No saved stories in {}.", dir.display());
+        out.push_str(&format!(
+            "No saved stories in {}.\n",
+            printable_line(&dir.display().to_string())
+        ));
     }
     for s in &sessions {
         let id = s
@@ -65,10 +68,16 @@ pub fn print_sessions() -> anyhow::Result<()> {
             .file_stem()
             .map(|x| x.to_string_lossy().into_owned())
             .unwrap_or_default();
-        println!("{id}\t{} turns\t{}", s.turns, s.title);
+        out.push_str(&format!(
+            "{}\t{} turns\t{}\n",
+            printable_line(&id),
+            s.turns,
+            printable_line(&s.title)
+        ));
     }
+    super::print_stdout(&out)?;
     for e in &bad {
-        eprintln!("skipped: {e}");
+        eprintln!("skipped: {}", printable_line(&e.to_string()));
     }
     Ok(())
 }

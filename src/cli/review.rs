@@ -8,6 +8,7 @@ use clap::Args;
 use crate::config::Config;
 use crate::review::summary::{summarize, to_text};
 use crate::review::transcript::open_for_review;
+use crate::text_safety::{escape_json_controls, printable};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -24,12 +25,11 @@ pub struct ReviewArgs {
 pub fn run(args: ReviewArgs, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
     let session = open_for_review(&args.file)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summarize(&session))?);
-        return Ok(());
+        let json = serde_json::to_string_pretty(&summarize(&session))? + "\n";
+        return super::print_stdout(&escape_json_controls(&json));
     }
     if args.summary {
-        print!("{}", to_text(&summarize(&session)));
-        return Ok(());
+        return super::print_stdout(&printable(&to_text(&summarize(&session))));
     }
     let (config, _) = Config::load(config_path)?;
     let (story, lyrics) = super::play::load_models(&config, None)?;

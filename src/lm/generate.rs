@@ -204,3 +204,180 @@ pub fn generate_candidates(
             .collect()
     })
 }
+
+/// Steers [`generate_guided`]: adjusts each stream's logits before a draw and
+/// says where a stream ends. It sees only the text, so it can encode any
+/// rule about words without the model knowing of it.
+pub trait Guide {
+    /// Changes stream `stream`'s logits (already made finite) before the
+    /// draw; `text` is what the stream has written so far.
+    fn adjust(&mut self, stream: usize, text: &str, logits: &mut [f32]);
+    /// After each character: `None` goes on; `Some(len)` ends the stream and
+    /// keeps `text[..len]` (a byte index at a char boundary, at most
+    /// `text.len()`).
+    fn end(&mut self, stream: usize, text: &str) -> Option<usize>;
+    /// Whether the state after `text` should be kept, so that a later cut
+    /// at `text.len()` returns the state that matches the kept text.
+    fn is_boundary(&self, text: &str) -> bool;
+}
+
+/// One stream of [`generate_guided`].
+#[derive(Clone, Debug)]
+pub struct Guided {
+    /// The kept text (after the guide's cut).
+    pub text: String,
+    /// Characters drawn, including any cut away.
+    pub tokens: usize,
+    pub reason: StopReason,
+    /// State after `text` when the cut fell on a boundary (or nothing was
+    /// cut); `None` when the caller must re-read `text` to get it.
+    pub state: Option<LstmState>,
+    /// Natural-log probability of every kept character under the model
+    /// itself (temperature 1, before the guide's changes), summed.
+    pub log_prob: f64,
+    /// Kept characters counted in `log_prob`.
+    pub scored: usize,
+}
+
+/// Samples `n` streams from `state` together, each steered by `guide`.
+/// Stream `i` uses seed `seed + i`. `max_tokens` (from `config`) is a hard
+/// ceiling; the guide decides ordinary ends.
+// Each argument is a distinct knob callers set; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+pub fn generate_guided(
+    net: &FastLstm,
+    vocab: &Vocab,
+    state: &LstmState,
+    n: usize,
+    config: &SamplingConfig,
+    seed: u64,
+    guide: &mut (impl Guide + Send),
+    mut keep_going: impl FnMut() -> bool + Send,
+) -> Vec<Guided> {
+    on_compute_pool(move || {
+        let v = net.vocab_size();
+        let mut samplers: Vec<Sampler> = (0..n)
+            .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
+            .collect();
+        let mut states: Vec<LstmState> = vec![state.clone(); n];
+        let mut logits: Vec<Vec<f32>> = vec![vec![0.0; v]; n];
+        if n > 0 {
+            net.logits(state, &mut logits[0]);
+            let first = logits[0].clone();
+            for l in logits.iter_mut().skip(1) {
+                l.copy_from_slice(&first);
+            }
+        }
+        let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut texts: Vec<String> = vec![String::new(); n];
+        // Per stream: log-probability after each character (cumulative), by byte end.
+        let mut cum_lp: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        let mut boundaries: Vec<Vec<(usize, LstmState)>> = vec![Vec::new(); n];
+        let mut ends: Vec<Option<(StopReason, usize)>> = vec![None; n];
+        let mut scratch = Scratch::default();
+        let mut adjusted = vec![0.0f32; v];
+        for _ in 0..config.max_tokens {
+            let active: Vec<usize> = (0..n).filter(|&i| ends[i].is_none()).collect();
+            if active.is_empty() {
+                break;
+            }
+            if !keep_going() {
+                for &i in &active {
+                    ends[i] = Some((StopReason::Cancelled, texts[i].len()));
+                }
+                break;
+            }
+            let mut tokens = Vec::with_capacity(active.len());
+            for &i in &active {
+                let raw = &logits[i];
+                adjusted.clear();
+                adjusted.extend(
+                    raw.iter()
+                        .map(|&l| if l.is_finite() { l } else { f32::NEG_INFINITY }),
+                );
+                guide.adjust(i, &texts[i], &mut adjusted);
+                let tok = samplers[i].sample(&adjusted, &histories[i]);
+                let lp = log_softmax_at(raw, tok as usize);
+                histories[i].push(tok);
+                tokens.push(tok);
+                texts[i].push(vocab.char_of(tok));
+                let total = cum_lp[i].last().map_or(0.0, |x| x.1) + lp;
+                cum_lp[i].push((texts[i].len(), total));
+                if let Some(cut) = guide.end(i, &texts[i]) {
+                    ends[i] = Some((StopReason::StopString, cut.min(texts[i].len())));
+                }
+            }
+            let mut batch_states: Vec<LstmState> = active
+                .iter()
+                .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
+                .collect();
+            let mut batch_logits: Vec<Vec<f32>> = active
+                .iter()
+                .map(|&i| std::mem::take(&mut logits[i]))
+                .collect();
+            {
+                let mut outs: Vec<&mut [f32]> =
+                    batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+                net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
+            }
+            for ((&i, s), l) in active.iter().zip(batch_states).zip(batch_logits) {
+                if ends[i].is_none() && guide.is_boundary(&texts[i]) {
+                    boundaries[i].push((texts[i].len(), s.clone()));
+                }
+                states[i] = s;
+                logits[i] = l;
+            }
+        }
+        (0..n)
+            .map(|i| {
+                let (reason, cut) = ends[i].unwrap_or((StopReason::MaxTokens, texts[i].len()));
+                let mut text = std::mem::take(&mut texts[i]);
+                let full = text.len();
+                text.truncate(cut);
+                let state = if cut == full {
+                    Some(std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
+                } else {
+                    boundaries[i]
+                        .iter()
+                        .rev()
+                        .find(|(at, _)| *at == cut)
+                        .map(|(_, s)| s.clone())
+                };
+                let (scored, log_prob) = cum_lp[i]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, (at, _))| *at <= cut)
+                    .last()
+                    .map_or((0, 0.0), |(k, (_, lp))| (k + 1, *lp));
+                Guided {
+                    text,
+                    tokens: histories[i].len(),
+                    reason,
+                    state,
+                    log_prob,
+                    scored,
+                }
+            })
+            .collect()
+    })
+}
+
+/// `log softmax(logits)[at]`, with non-finite logits treated as impossible.
+fn log_softmax_at(logits: &[f32], at: usize) -> f64 {
+    let max = logits
+        .iter()
+        .filter(|l| l.is_finite())
+        .fold(f32::NEG_INFINITY, |m, &l| m.max(l));
+    if !max.is_finite() {
+        return 0.0;
+    }
+    let sum: f64 = logits
+        .iter()
+        .filter(|l| l.is_finite())
+        .map(|&l| f64::from(l - max).exp())
+        .sum();
+    match logits.get(at) {
+        Some(&l) if l.is_finite() => f64::from(l - max) - sum.ln(),
+        _ => f64::NEG_INFINITY,
+    }
+}

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::stats::{stats, turn_rows, Stats, TurnRow};
 use crate::story::Session;
+use crate::text_safety::printable_line;
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -26,7 +27,7 @@ fn signed(v: Option<f32>) -> String {
 
 pub fn to_text(s: &Summary) -> String {
     let st = &s.stats;
-    let mut out = format!("story: {}\n", s.title);
+    let mut out = format!("story: {}\n", printable_line(&s.title));
     out.push_str(&format!(
         "turns: {} ({} by the player), words: {}, nodes in the tree: {}\n",
         st.turns, st.player_turns, st.words, st.total_nodes
@@ -68,7 +69,7 @@ pub fn to_text(s: &Summary) -> String {
             t.role,
             signed(t.score),
             t.label.as_deref().unwrap_or("n/a"),
-            t.first_words
+            printable_line(&t.first_words)
         ));
     }
     out

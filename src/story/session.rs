@@ -107,6 +107,7 @@ impl Session {
         }
         let session: Session = serde_json::from_slice(bytes)
             .map_err(|e| invalid(format!("line {} column {}: {e}", e.line(), e.column())))?;
+        check_id(&session.id).map_err(|m| invalid(format!("field \"id\": {m}")))?;
         session.tree.validate().map_err(invalid)?;
         Ok(session)
     }
@@ -163,6 +164,55 @@ fn title_from(opening: &str) -> String {
     } else {
         t
     }
+}
+
+/// The longest session id accepted.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Checks that `id` can name a file in the sessions or exports folder and
+/// nothing else: 1 to [`MAX_ID_LEN`] ASCII letters, digits, `-`, `_` and
+/// `.`, not starting with `.` and without `..`. So an id never holds a
+/// path separator, never climbs out of its folder and is never absolute.
+/// Ids fabula makes (`1700000000-12345`) always pass.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let plain = !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !id.starts_with('.')
+        && !id.contains("..");
+    if plain {
+        return Ok(());
+    }
+    let shown: String = crate::text_safety::printable_line(id)
+        .chars()
+        .take(MAX_ID_LEN + 1)
+        .collect();
+    Err(format!(
+        "{shown:?} is not a session id (1 to {MAX_ID_LEN} letters, digits, '-', '_' or '.', \
+         not starting with '.' and without '..')"
+    ))
+}
+
+/// The session file that `--resume WHICH` names. A value with a path
+/// separator is a path and must exist as given; anything else must be a
+/// plain id ([`check_id`]) and names `DIR/WHICH.json`.
+pub fn resume_path(dir: &Path, which: &str) -> Result<PathBuf, String> {
+    let is_path = which.contains('/') || which.contains(std::path::MAIN_SEPARATOR);
+    if is_path {
+        let path = PathBuf::from(which);
+        return match fs::metadata(&path) {
+            Ok(_) => Ok(path),
+            Err(e) => Err(format!(
+                "{}: {} (a path given to --resume must exist; a session id has no '/')",
+                crate::text_safety::printable_line(which),
+                e
+            )),
+        };
+    }
+    check_id(which)?;
+    Ok(dir.join(format!("{which}.json")))
 }
 
 /// One line of the session list.
@@ -278,6 +328,90 @@ mod tests {
             err.contains("bad.json") && err.contains("turn 1 lists child 2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn ids_are_plain_names_and_nothing_else() {
+        for good in [
+            "1700000000-12345",
+            "a",
+            "my_story.v2",
+            &"x".repeat(MAX_ID_LEN),
+        ] {
+            assert_eq!(check_id(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            ".hidden",
+            "../../../../tmp/x",
+            "/abs/x",
+            "a/b",
+            "a\\b",
+            "a..b",
+            "nul\0",
+            "with space",
+            "\u{1b}]0;owned\u{7}",
+            "é",
+            &"x".repeat(MAX_ID_LEN + 1),
+        ] {
+            let err = check_id(bad).unwrap_err();
+            assert!(err.contains("not a session id"), "{bad:?}: {err}");
+            assert!(!err.contains('\u{1b}'), "{err}");
+        }
+        assert_eq!(
+            check_id(&Session::new("", "", ModelStamp::default()).id),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn resume_takes_an_id_or_an_existing_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = dir.path().join("sessions");
+        assert_eq!(
+            resume_path(&sessions, "1700000000-12345").unwrap(),
+            sessions.join("1700000000-12345.json")
+        );
+        for bad in [
+            "..",
+            "../../outside/victim",
+            "/no/such/file.json",
+            "./missing",
+        ] {
+            let err = resume_path(&sessions, bad).unwrap_err();
+            assert!(
+                err.contains(bad) || err.contains("not a session id"),
+                "{bad}: {err}"
+            );
+        }
+        let err = resume_path(&sessions, "../../outside/victim").unwrap_err();
+        assert!(err.contains("must exist"), "{err}");
+        let file = dir.path().join("elsewhere.json");
+        fs::write(&file, "{}").unwrap();
+        let given = file.to_str().unwrap();
+        assert_eq!(resume_path(&sessions, given).unwrap(), file);
+    }
+
+    #[test]
+    fn a_session_whose_id_is_a_path_is_refused_on_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("evil.json");
+        for id in ["../../../../tmp/x", "/abs/x", "", "a\u{1b}[2J"] {
+            let mut json: serde_json::Value =
+                serde_json::from_slice(&branched().to_json()).unwrap();
+            json["id"] = serde_json::json!(id);
+            fs::write(&path, json.to_string()).unwrap();
+            let err = Session::load(&path).unwrap_err().to_string();
+            assert!(
+                err.contains("evil.json")
+                    && err.contains("\"id\"")
+                    && err.contains("not a session id"),
+                "{id:?}: {err}"
+            );
+            assert!(!err.contains('\u{1b}'), "{err}");
+        }
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::{LstmState, SamplingConfig};
+use crate::narrator::choices::clean_choices;
+use crate::narrator::{action_line, model_text, PassageRules, Plan};
 use crate::sentiment::Scorer;
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
@@ -242,30 +244,70 @@ impl App {
         };
         let (job, cancel) = self.new_job(JobKind::Passage { node, fed });
         let seed = self.next_seed();
-        let story = &self.config.story;
-        let sampling = SamplingConfig {
-            max_tokens: story.max_passage_chars,
-            ..self.config.sampling.clone()
-        };
-        self.outbox.push(Request::Continue {
+        let plan = self.passage_plan(parent);
+        self.outbox.push(Request::Narrate {
             job,
-            slot: ModelSlot::Story,
             state,
             context,
             prefix,
-            sampling,
-            stops: vec!["\n\n".into()],
-            min_chars: story.min_passage_chars,
+            plan,
+            sampling: self.config.sampling.clone(),
             seed,
             cancel,
-            steer: self.mood.map(|m| crate::engine::Steer {
-                target: m.target(),
-                candidates: story.steering_candidates,
-            }),
         });
         self.choices.clear();
         self.story_scroll = 0;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
+    }
+
+    /// What shapes the passage that answers `parent`: the action it follows,
+    /// the recent passages it should not repeat, the mood.
+    fn passage_plan(&self, parent: NodeId) -> Plan {
+        let story = &self.config.story;
+        let action = self
+            .session
+            .tree
+            .node(parent)
+            .filter(|n| n.role == Role::Player)
+            .map(|n| n.text.clone());
+        let recent = self
+            .session
+            .tree
+            .path_to(parent)
+            .into_iter()
+            .rev()
+            .filter_map(|id| self.session.tree.node(id))
+            .filter(|n| n.role != Role::Player)
+            .take(3)
+            .map(|n| n.text.clone())
+            .collect();
+        let candidates = if self.mood.is_some() {
+            story.candidates.max(story.steering_candidates)
+        } else {
+            story.candidates
+        };
+        Plan {
+            candidates,
+            rules: PassageRules {
+                min_chars: story.min_passage_chars,
+                max_chars: story.max_passage_chars,
+                ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
+                bias: story.action_bias,
+            },
+            action,
+            recent,
+            mood: self.mood.map(Mood::target),
+        }
+    }
+
+    /// The action the player took just before `node`, if any.
+    fn action_before(&self, node: NodeId) -> Option<String> {
+        let parent = self.session.tree.node(node)?.parent?;
+        self.session
+            .tree
+            .node(parent)
+            .filter(|n| n.role == Role::Player)
+            .map(|n| action_line(&n.text))
     }
 
     fn request_choices(&mut self, node: NodeId) {
@@ -278,17 +320,14 @@ impl App {
             state: self.state_of(node),
             context: self.context_until(node),
             prefix: CHOICE_PREFIX.into(),
-            // Oversample: short, odd or repeated candidates are dropped.
-            n: n * 3,
+            // Oversample: long, odd or repeated predictions are dropped.
+            n: n * 5,
             sampling: SamplingConfig {
                 temperature: self.config.story.choice_temperature,
-                max_tokens: 60,
+                max_tokens: 48,
                 ..self.config.sampling.clone()
             },
-            stops: [".", "!", "?", "\n", ";", ",", ":"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            stops: vec!["\n".into()],
             seed,
             cancel,
         });
@@ -577,14 +616,24 @@ impl App {
     }
 
     fn export(&mut self) {
+        // File names come only from an id that names a file and nothing else
+        // (loading checks it too), so an export stays in the exports folder.
+        if let Err(e) = crate::story::session::check_id(&self.session.id) {
+            self.status = format!("Export failed: {e}");
+            return;
+        }
         let dir = self
             .data_dir
             .parent()
             .map_or_else(|| PathBuf::from("exports"), |d| d.join("exports"));
         let md = dir.join(format!("{}.md", self.session.id));
         let txt = dir.join(format!("{}.txt", self.session.id));
-        let result = crate::fsutil::write_atomic(&md, self.session.export_markdown().as_bytes())
-            .and_then(|_| crate::fsutil::write_atomic(&txt, self.session.export_text().as_bytes()));
+        let write = |path: &PathBuf, text: String| {
+            crate::fsutil::write_atomic(path, text.as_bytes())
+                .map_err(|e| format!("{}: {e}", path.display()))
+        };
+        let result = write(&md, self.session.export_markdown())
+            .and_then(|()| write(&txt, self.session.export_text()));
         self.status = match result {
             Ok(()) => format!("Exported the current branch to {} and .txt", md.display()),
             Err(e) => format!("Export failed: {e}"),
@@ -669,7 +718,8 @@ impl App {
                     return;
                 };
                 self.job = None;
-                let choices = clean_choices(&texts, self.config.story.choices);
+                let avoid: Vec<String> = self.action_before(node).into_iter().collect();
+                let choices = clean_choices(&texts, self.config.story.choices, &avoid);
                 if let Some(n) = self.session.tree.node_mut(node) {
                     n.choices = choices.clone();
                 }
@@ -688,95 +738,6 @@ impl App {
     }
 }
 
-/// What the model reads for a turn. The player's action becomes a
-/// second-person sentence in its own paragraph ("open the door" is read as
-/// "You open the door."), the form the story model knows from its corpus.
-pub fn model_text(role: Role, text: &str) -> String {
-    match role {
-        Role::Player => format!("{}\n\n", action_sentence(text)),
-        _ => format!("{}\n\n", text.trim()),
-    }
-}
-
-/// "open the door" -> "You open the door."; text already starting with
-/// "you"/"I" or quoted speech is kept as written.
-pub fn action_sentence(action: &str) -> String {
-    let a = action.trim();
-    let lower = a.to_lowercase();
-    let keep = lower.starts_with("you ")
-        || lower.starts_with("i ")
-        || a.starts_with('"')
-        || a.starts_with('“');
-    let mut s = if keep {
-        a.to_string()
-    } else {
-        let mut chars = a.chars();
-        let first: String = chars
-            .next()
-            .map(|c| c.to_lowercase().collect())
-            .unwrap_or_default();
-        format!("You {first}{}", chars.as_str())
-    };
-    if !s.ends_with(['.', '!', '?', '"', '”']) {
-        s.push('.');
-    }
-    s
-}
-
-/// Prefix after which choices are sampled: the model suggests what "you" do next.
-pub const CHOICE_PREFIX: &str = "You ";
-
-/// Turns raw candidate continuations into up to `n` distinct, readable choices.
-pub fn clean_choices(raw: &[String], n: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in raw {
-        let c: String = r.split_whitespace().collect::<Vec<_>>().join(" ");
-        let c = c.trim_matches(|ch: char| !ch.is_alphanumeric()).to_string();
-        let words = c.split_whitespace().count();
-        let letters = c.chars().filter(|ch| ch.is_alphabetic()).count();
-        if !(2..=10).contains(&words) || letters * 10 < c.chars().count() * 7 {
-            continue;
-        }
-        if out.iter().any(|o| o.eq_ignore_ascii_case(&c)) {
-            continue;
-        }
-        out.push(c);
-        if out.len() == n {
-            break;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn actions_read_as_second_person_sentences() {
-        assert_eq!(action_sentence("open the door"), "You open the door.");
-        assert_eq!(action_sentence("You run!"), "You run!");
-        assert_eq!(action_sentence("\"Hello?\""), "\"Hello?\"");
-        assert_eq!(action_sentence("Look around"), "You look around.");
-    }
-
-    #[test]
-    fn choices_are_cleaned_and_deduplicated() {
-        let raw: Vec<String> = [
-            "walk to the door",
-            "Walk to the door",
-            "x",
-            "  climb   the tower ",
-            "12 34 56 !!",
-            "take the lantern",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert_eq!(
-            clean_choices(&raw, 2),
-            vec!["walk to the door", "climb the tower"]
-        );
-        assert_eq!(clean_choices(&raw, 5).len(), 3);
-    }
-}
+/// Prefix after which choices are sampled: the start of a player's line,
+/// so a choice is what the model predicts a player types next.
+pub const CHOICE_PREFIX: &str = "> ";

@@ -65,12 +65,16 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
 /// The units a line may break between: runs of spaces, and words with
 /// the punctuation around them ("burning." or "\"Hello," stay whole).
 /// Wide characters (CJK) are units of their own, as those scripts break
-/// between any two characters. Control characters are dropped.
+/// between any two characters. Control characters and bidirectional
+/// overrides are dropped ([`crate::text_safety::is_terminal_control`]).
 fn words(para: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut joinable = false;
     for seg in para.split_word_bounds() {
-        let seg: String = seg.chars().filter(|c| !c.is_control()).collect();
+        let seg: String = seg
+            .chars()
+            .filter(|&c| !crate::text_safety::is_terminal_control(c))
+            .collect();
         if seg.is_empty() {
             continue;
         }
@@ -126,6 +130,7 @@ mod tests {
     fn newlines_and_control_characters() {
         assert_eq!(wrap("a\n\nb", 10), vec!["a", "", "b"]);
         assert_eq!(wrap("a\x1b[31mb", 10), vec!["a[31mb"]);
+        assert_eq!(wrap("a\u{202e}b\u{2066}c\u{9b}d", 10), vec!["abcd"]);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let msg = if app.status.is_empty() {
         String::new()
     } else {
-        format!(" │ {}", app.status)
+        format!(" │ {}", crate::text_safety::printable_line(&app.status))
     };
     let line = Line::from(vec![
         Span::styled(left, Style::default().fg(Color::Black).bg(Color::Cyan)),

@@ -25,7 +25,10 @@ pub fn sentiment_color(app: &App, s: Option<Sentiment>) -> Color {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let title = format!(" Story: {} ", app.session.title);
+    let title = format!(
+        " Story: {} ",
+        crate::text_safety::printable_line(&app.session.title)
+    );
     let block = pane_block(app, Pane::Story, &title);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -1,0 +1,83 @@
+//! `fabula --plain`: the story game on stdin and stdout, for scripts, tests
+//! and screen readers. One action per line in; a transcript out: the
+//! opening, then for every turn `> action`, the passage and the offered
+//! choices as `1. choice`. Status and errors go to stderr.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::text_safety::printable;
+
+use super::headless::{opening_from, Headless, Turn};
+
+/// What `--plain` was asked for.
+pub struct PlainArgs<'a> {
+    pub config: Option<&'a Path>,
+    pub model: Option<&'a str>,
+    pub seed: Option<u64>,
+    pub opening: Option<usize>,
+    pub opening_text: Option<String>,
+}
+
+pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
+    if let Some(action) = &turn.action {
+        writeln!(out, "> {}\n", printable(&crate::narrator::action_line(action)))?;
+    }
+    writeln!(out, "{}\n", printable(turn.passage.trim()))?;
+    for (i, c) in turn.choices.iter().enumerate() {
+        writeln!(out, "{}. {}", i + 1, printable(c))?;
+    }
+    if !turn.choices.is_empty() {
+        writeln!(out)?;
+    }
+    out.flush()
+}
+
+/// Ends quietly when the reader of stdout went away.
+fn quiet_pipe(r: std::io::Result<()>) -> anyhow::Result<bool> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context("writing to stdout")),
+    }
+}
+
+pub fn run(args: PlainArgs) -> anyhow::Result<()> {
+    let (config, _) = Config::load(args.config)?;
+    let name = args.model.unwrap_or(&config.models.story).to_string();
+    let path = crate::paths::resolve_model(&name).map_err(anyhow::Error::msg)?;
+    let model = crate::lm::InferenceModel::load(&path)
+        .map_err(|e| anyhow::anyhow!("loading the story model {name:?}: {e}"))?;
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+    });
+    let mut game = Headless::new(config, Arc::new(model), seed, true);
+    let (opening, first) = game.start(&opening_from(args.opening, args.opening_text))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut open = quiet_pipe(writeln!(out, "{}\n", printable(opening.trim())))?
+        && quiet_pipe(write_turn(&mut out, &first))?;
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        if !open {
+            break;
+        }
+        let line = line.map_err(|e| anyhow::anyhow!("reading stdin: {e}"))?;
+        match game.act(&line)? {
+            Some(turn) => open = quiet_pipe(write_turn(&mut out, &turn))?,
+            None if !line.trim().is_empty() => {
+                eprintln!("fabula: no choice {} (this turn offers {})", printable(line.trim()), game.app.choices.len());
+            }
+            None => {}
+        }
+    }
+    game.app.autosave();
+    if let Some(p) = &game.app.session_path {
+        eprintln!("Story saved to {} (continue with `fabula --resume`).", p.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! What a player would notice about a played story, counted: whether
+//! passages answer the action, their register, how they end, player lines
+//! written by the narrator, dictionary words, and the choices offered.
+
+use super::{choices, words};
+
+/// Tallies over the passages and choices of played stories.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quality {
+    pub passages: usize,
+    /// Passages that follow a player action with content words.
+    pub answering: usize,
+    /// Of those, the passages that take up at least one of its content words.
+    pub taken_up: usize,
+    pub archaic: usize,
+    pub mid_sentence: usize,
+    /// Lines in passages that start with `>` (a player line the narrator wrote).
+    pub player_lines: usize,
+    pub words: usize,
+    pub dictionary_words: usize,
+    /// Turns, and turns that offered at least two choices.
+    pub turns: usize,
+    pub turns_with_choices: usize,
+    pub choices: usize,
+    /// Choices that are short dictionary-word commands.
+    pub clean_choices: usize,
+    pub chars: usize,
+}
+
+impl Quality {
+    /// Counts one passage (after `action`, if any) and the choices after it.
+    pub fn add(&mut self, action: Option<&str>, passage: &str, offered: &[String]) {
+        self.passages += 1;
+        self.chars += passage.chars().count();
+        if let Some(a) = action {
+            let content = words::content_words(a);
+            if !content.is_empty() {
+                self.answering += 1;
+                if words::uptake(passage, &content) > 0.0 {
+                    self.taken_up += 1;
+                }
+            }
+        }
+        if words::archaic_count(passage) > 0 {
+            self.archaic += 1;
+        }
+        if words::ends_mid_sentence(passage) {
+            self.mid_sentence += 1;
+        }
+        self.player_lines += passage
+            .lines()
+            .filter(|l| l.trim_start().starts_with('>'))
+            .count();
+        for w in words::words(passage) {
+            self.words += 1;
+            if words::is_dictionary_word(&w) {
+                self.dictionary_words += 1;
+            }
+        }
+        self.turns += 1;
+        if offered.len() >= 2 {
+            self.turns_with_choices += 1;
+        }
+        self.choices += offered.len();
+        self.clean_choices += offered
+            .iter()
+            .filter(|c| {
+                c.split_whitespace().count() <= choices::MAX_CHOICE_WORDS
+                    && words::words(c).all(|w| words::is_dictionary_word(&w))
+            })
+            .count();
+    }
+
+    fn share(a: usize, b: usize) -> f64 {
+        if b == 0 {
+            0.0
+        } else {
+            a as f64 / b as f64
+        }
+    }
+
+    /// `key=value` pairs, one line.
+    pub fn line(&self) -> String {
+        format!(
+            "passages={} uptake={:.3} archaic={:.3} mid_sentence={:.3} player_lines={} dictionary={:.3} choice_turns={:.3} clean_choices={:.3} mean_chars={:.0}",
+            self.passages,
+            Self::share(self.taken_up, self.answering),
+            Self::share(self.archaic, self.passages),
+            Self::share(self.mid_sentence, self.passages),
+            self.player_lines,
+            Self::share(self.dictionary_words, self.words),
+            Self::share(self.turns_with_choices, self.turns),
+            Self::share(self.clean_choices, self.choices),
+            Self::share(self.chars, self.passages),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_turn_and_a_bad_one_are_told_apart() {
+        let mut q = Quality::default();
+        q.add(
+            Some("take the brass key"),
+            "You take the brass key. It is cold.",
+            &["open the door".into(), "go north".into()],
+        );
+        q.add(
+            Some("open the gate"),
+            "And thou shalt go unto the land of th\n> n",
+            &["zzkq blorf".into()],
+        );
+        assert_eq!((q.answering, q.taken_up), (2, 1));
+        assert_eq!(q.archaic, 1);
+        assert_eq!(q.mid_sentence, 1);
+        assert_eq!(q.player_lines, 1);
+        assert_eq!((q.turns, q.turns_with_choices), (2, 1));
+        assert_eq!((q.choices, q.clean_choices), (3, 2));
+        assert!(q.line().starts_with("passages=2 uptake=0.500 archaic=0.500"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Choosing among candidate passages. Each is scored on what a player
+//! notices, and the model's own likelihood keeps the bias from forcing
+//! words in:
+//!
+//! ```text
+//! score = mean log-probability per character under the model (nats)
+//!       + 0.6 × uptake (share of the action's content words the passage takes up)
+//!       + 2.0 × (dictionary share − 1)
+//!       − 1.0 × repetition (share of word trigrams already in recent passages)
+//!       − 0.3 × archaic words (thee, thou, unto…), at most 1.0 in all
+//!       − 1.0 × |sentiment − target| when a mood is set
+//! ```
+//! An empty candidate scores −∞.
+
+use std::collections::HashSet;
+
+use super::words;
+
+/// What a candidate is measured against.
+pub struct RerankContext<'a> {
+    pub action_words: &'a [String],
+    pub recent: HashSet<[String; 3]>,
+    pub mood: Option<f32>,
+}
+
+/// A candidate's score and its parts, for reports and tests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    pub total: f64,
+    pub log_prob: f64,
+    pub uptake: f32,
+    pub dictionary: f32,
+    pub repetition: f32,
+    pub archaic: usize,
+    pub sentiment: f32,
+}
+
+pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
+    let uptake = words::uptake(text, cx.action_words);
+    let dictionary = words::dictionary_share(text);
+    let repetition = words::repetition(text, &cx.recent);
+    let archaic = words::archaic_count(text);
+    let sentiment = crate::sentiment::Scorer::builtin().score(text).score;
+    let mut total = mean_log_prob + 0.6 * f64::from(uptake) + 2.0 * f64::from(dictionary - 1.0)
+        - f64::from(repetition)
+        - (0.3 * archaic as f64).min(1.0);
+    if let Some(target) = cx.mood {
+        total -= f64::from((sentiment - target).abs());
+    }
+    if text.trim().is_empty() || !mean_log_prob.is_finite() {
+        total = f64::NEG_INFINITY;
+    }
+    Score {
+        total,
+        log_prob: mean_log_prob,
+        uptake,
+        dictionary,
+        repetition,
+        archaic,
+        sentiment,
+    }
+}
+
+/// Index of the best-scoring candidate (the earliest on ties); `None` when empty.
+pub fn best(scores: &[Score]) -> Option<usize> {
+    scores
+        .iter()
+        .enumerate()
+        .fold(None, |best: Option<(usize, f64)>, (i, s)| match best {
+            Some((_, b)) if b >= s.total => best,
+            _ => Some((i, s.total)),
+        })
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx(words: &[&str]) -> (Vec<String>, Option<f32>) {
+        (words.iter().map(|s| s.to_string()).collect(), None)
+    }
+
+    #[test]
+    fn a_passage_that_takes_up_the_action_wins_at_equal_likelihood() {
+        let (w, mood) = cx(&["key", "take"]);
+        let c = RerankContext {
+            action_words: &w,
+            recent: HashSet::new(),
+            mood,
+        };
+        let a = score("You take the key. It is cold in your hand.", -1.2, &c);
+        let b = score("The wind blows across the empty field.", -1.2, &c);
+        assert!(a.total > b.total);
+        assert_eq!(best(&[b, a]), Some(1));
+    }
+
+    #[test]
+    fn likelihood_outweighs_words_forced_in() {
+        let (w, mood) = cx(&["key"]);
+        let c = RerankContext {
+            action_words: &w,
+            recent: HashSet::new(),
+            mood,
+        };
+        let forced = score("Key you key the key in a key.", -2.4, &c);
+        let fluent = score("The door is locked and the hall is dark.", -1.1, &c);
+        assert!(fluent.total > forced.total);
+    }
+
+    #[test]
+    fn repeats_archaic_words_and_nonsense_cost() {
+        let (w, mood) = cx(&[]);
+        let c = RerankContext {
+            action_words: &w,
+            recent: words::trigrams("You are in a small room with a door."),
+            mood,
+        };
+        let plain = score("A lamp burns on the table by the window.", -1.2, &c);
+        let repeat = score("You are in a small room with a door.", -1.2, &c);
+        let archaic = score("And thou shalt go unto the window.", -1.2, &c);
+        let nonsense = score("Zorbl qunt the flimbrax skree.", -1.2, &c);
+        for worse in [&repeat, &archaic, &nonsense] {
+            assert!(plain.total > worse.total, "{worse:?}");
+        }
+        assert_eq!(score("  ", -1.0, &c).total, f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn a_mood_pulls_toward_its_sentiment() {
+        let w: Vec<String> = Vec::new();
+        let c = RerankContext {
+            action_words: &w,
+            recent: HashSet::new(),
+            mood: Some(0.6),
+        };
+        let happy = score("You laugh with joy; the sun is warm and lovely.", -1.2, &c);
+        let grim = score("You weep; the dead lie cold and the night is cruel.", -1.2, &c);
+        assert!(happy.total > grim.total);
+    }
+}

@@ -1,0 +1,214 @@
+//! Words as the narrator weighs them: the content words of an action, their
+//! forms, whether a passage takes them up, dictionary words and archaic
+//! register. Plain text rules, shared by the reranker and `fabula eval --play`.
+
+use std::collections::HashSet;
+
+/// Words an action shares with almost any passage, or that carry no object:
+/// articles, pronouns, prepositions, conjunctions, auxiliaries, the most
+/// generic verbs and the parser's own words.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "above", "across", "after", "again", "against", "all", "along", "am", "an",
+    "and", "any", "are", "around", "as", "at", "away", "back", "be", "been", "before", "behind",
+    "below", "beneath", "beside", "between", "but", "by", "can", "could", "did", "do", "does",
+    "down", "each", "every", "for", "from", "get", "go", "got", "had", "has", "have", "he", "her",
+    "here", "him", "his", "how", "i", "if", "in", "inside", "into", "is", "it", "its", "just",
+    "let", "me", "more", "my", "myself", "near", "no", "not", "now", "of", "off", "on", "once",
+    "onto", "or", "out", "outside", "over", "please", "she", "should", "so", "some", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
+    "to", "toward", "towards", "try", "under", "until", "up", "upon", "us", "very", "was", "we",
+    "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "within",
+    "without", "would", "you", "your", "yourself",
+];
+
+/// Words of the King James register that modern narration does not use.
+pub const ARCHAIC_WORDS: &[&str] = &[
+    "thee", "thou", "thy", "thine", "ye", "hath", "doth", "dost", "hast", "art", "unto", "saith",
+    "shalt", "wilt", "wherefore", "lo", "behold", "begat", "verily", "thereof", "whence",
+    "hither", "thither", "lord", "israel", "jesus",
+];
+
+pub fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&w).is_ok()
+}
+
+/// The alphabetic words of `text`, lower case, apostrophes kept inside.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphabetic() || c == '\''))
+        .map(|w| w.trim_matches('\'').to_lowercase())
+        .filter(|w| !w.is_empty())
+}
+
+/// A crude stem: enough to match "keys"/"key", "opened"/"open",
+/// "climbing"/"climb", "boxes"/"box" without a dictionary of forms.
+pub fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ies", "ed", "es", "s", "'s"] {
+        if let Some(s) = word.strip_suffix(suffix) {
+            if s.chars().count() >= 3 {
+                return s;
+            }
+        }
+    }
+    word.strip_suffix('e')
+        .filter(|s| s.chars().count() >= 3)
+        .unwrap_or(word)
+}
+
+/// The content words of a player's action, in order, without repeats:
+/// what a response should be about ("open the rusty door" -> rusty, door,
+/// open; the object first, since it is what a reply most needs to name).
+pub fn content_words(action: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let all: Vec<String> = words(action)
+        .filter(|w| w.chars().count() >= 3 && !is_function_word(w))
+        .filter(|w| seen.insert(stem(w).to_string()))
+        .collect();
+    // Objects (after the verb) come first, then the verb.
+    let mut out: Vec<String> = all.iter().skip(1).cloned().collect();
+    out.extend(all.first().cloned());
+    out
+}
+
+/// Whether `text` mentions `word` in some form (same stem).
+pub fn mentions(text: &str, word: &str) -> bool {
+    let target = stem(word);
+    words(text).any(|w| stem(&w) == target)
+}
+
+/// Share of `content` words that `text` mentions (1 when there are none).
+pub fn uptake(text: &str, content: &[String]) -> f32 {
+    if content.is_empty() {
+        return 1.0;
+    }
+    let stems: HashSet<String> = words(text).map(|w| stem(&w).to_string()).collect();
+    let hit = content
+        .iter()
+        .filter(|w| stems.contains(stem(w)))
+        .count();
+    hit as f32 / content.len() as f32
+}
+
+/// Whether `word` (lower case) is an English word: in the pronouncing
+/// dictionary, or a compound of two words that are ("trapdoor").
+pub fn is_dictionary_word(word: &str) -> bool {
+    let dict = crate::lyrics::pronounce::Pronouncer::builtin();
+    if dict.contains(word) {
+        return true;
+    }
+    word.char_indices().skip(3).any(|(i, _)| {
+        let (a, b) = word.split_at(i);
+        b.chars().count() >= 3 && dict.contains(a) && dict.contains(b)
+    })
+}
+
+/// Share of `text`'s words found in the pronouncing dictionary (1 for no words).
+pub fn dictionary_share(text: &str) -> f32 {
+    let (mut known, mut total) = (0usize, 0usize);
+    for w in words(text) {
+        total += 1;
+        if is_dictionary_word(&w) {
+            known += 1;
+        }
+    }
+    if total == 0 {
+        1.0
+    } else {
+        known as f32 / total as f32
+    }
+}
+
+/// Archaic words in `text` (the King James register).
+pub fn archaic_count(text: &str) -> usize {
+    words(text)
+        .filter(|w| ARCHAIC_WORDS.contains(&w.as_str()))
+        .count()
+}
+
+/// Word trigrams of `text`, for repetition against earlier passages.
+pub fn trigrams(text: &str) -> HashSet<[String; 3]> {
+    let w: Vec<String> = words(text).collect();
+    w.windows(3)
+        .map(|t| [t[0].clone(), t[1].clone(), t[2].clone()])
+        .collect()
+}
+
+/// Share of `text`'s word trigrams that already occur in `earlier`.
+pub fn repetition(text: &str, earlier: &HashSet<[String; 3]>) -> f32 {
+    let mine = trigrams(text);
+    if mine.is_empty() {
+        return 0.0;
+    }
+    mine.iter().filter(|t| earlier.contains(*t)).count() as f32 / mine.len() as f32
+}
+
+/// Whether a passage ends mid-word or mid-sentence: its last visible
+/// character is not sentence punctuation (closing quotes and brackets after
+/// it are fine).
+pub fn ends_mid_sentence(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches(['"', '\'', ')', '”', '’']);
+    !t.ends_with(['.', '!', '?', '…'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        let mut sorted = FUNCTION_WORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, FUNCTION_WORDS);
+    }
+
+    #[test]
+    fn content_words_put_the_object_first() {
+        assert_eq!(content_words("open the rusty door"), ["rusty", "door", "open"]);
+        assert_eq!(content_words("go north"), ["north"]);
+        assert_eq!(
+            content_words("ask the guard about the ship"),
+            ["guard", "ship", "ask"]
+        );
+        assert!(content_words("look at it").contains(&"look".to_string()));
+        assert!(content_words("go up").is_empty());
+    }
+
+    #[test]
+    fn forms_of_a_word_are_taken_up() {
+        assert!(mentions("The keys are cold.", "key"));
+        assert!(mentions("You opened it.", "open"));
+        assert!(mentions("Climbing is hard.", "climb"));
+        assert!(!mentions("A monkey sits here.", "key"));
+        let c = content_words("take the brass key");
+        assert!((uptake("You take the key.", &c) - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(uptake("Nothing happens.", &c), 0.0);
+    }
+
+    #[test]
+    fn archaic_register_is_counted() {
+        assert_eq!(archaic_count("And thou shalt say unto them"), 3);
+        assert_eq!(archaic_count("You open the door."), 0);
+    }
+
+    #[test]
+    fn dictionary_share_sees_nonsense() {
+        assert_eq!(dictionary_share("You open the door."), 1.0);
+        assert!(dictionary_share("Blorf zzqx the door.") < 0.6);
+        assert!(is_dictionary_word("trapdoor"));
+        assert!(!is_dictionary_word("doorzzqx"));
+    }
+
+    #[test]
+    fn repetition_against_earlier_passages() {
+        let earlier = trigrams("You are in a dark room. A door leads north.");
+        assert!(repetition("You are in a dark room.", &earlier) > 0.99);
+        assert_eq!(repetition("The wind howls outside.", &earlier), 0.0);
+    }
+
+    #[test]
+    fn mid_sentence_ends_are_seen() {
+        assert!(!ends_mid_sentence("He left."));
+        assert!(!ends_mid_sentence("\"Go!\" "));
+        assert!(ends_mid_sentence("Now t"));
+        assert!(ends_mid_sentence("book of th"));
+    }
+}
