@@ -142,7 +142,7 @@ fn new_story_choice_and_typed_action() {
         other => panic!("{other:?}"),
     }
     finish_passage(&mut app, "The house is dark.", 2.0);
-    finish_choices(&mut app, &["knock on the door"]);
+    finish_choices(&mut app, &["knock on the door", "walk away"]);
     for c in "wait outside".chars() {
         app.update(Action::Char(c));
     }
@@ -212,7 +212,7 @@ fn retry_sibling_switch_undo_and_rewind() {
     let mut app = app(dir.path());
     app.update(Action::Choose(0));
     finish_passage(&mut app, "First version.", 1.0);
-    finish_choices(&mut app, &["go in"]);
+    finish_choices(&mut app, &["go in", "look around"]);
     app.update(Action::Retry);
     match app.outbox.last() {
         Some(Request::Narrate { state, prefix, .. }) => {
@@ -226,7 +226,7 @@ fn retry_sibling_switch_undo_and_rewind() {
         other => panic!("{other:?}"),
     }
     finish_passage(&mut app, "Second version.", 5.0);
-    finish_choices(&mut app, &["run away"]);
+    finish_choices(&mut app, &["run away", "hide"]);
     assert_eq!(branch_texts(&app)[1], "Second version.");
     let (sibs, at) = app.session.tree.siblings(app.session.tree.current());
     assert_eq!((sibs.len(), at), (2, 1));
@@ -234,12 +234,12 @@ fn retry_sibling_switch_undo_and_rewind() {
     // Switch back: the first version and its stored choices return, no model call.
     app.update(Action::Sibling(-1));
     assert_eq!(branch_texts(&app)[1], "First version.");
-    assert_eq!(app.choices, vec!["go in"]);
+    assert_eq!(app.choices, vec!["go in", "look around"]);
     assert!(app.outbox.is_empty());
 
     app.update(Action::Choose(0));
     finish_passage(&mut app, "Inside it is warm.", 2.0);
-    finish_choices(&mut app, &["sit down"]);
+    finish_choices(&mut app, &["sit down", "stand up"]);
     assert_eq!(app.session.tree.branch().len(), 4);
     app.update(Action::Undo);
     assert_eq!(
@@ -247,7 +247,7 @@ fn retry_sibling_switch_undo_and_rewind() {
         2,
         "undo goes back before the last action"
     );
-    assert_eq!(app.choices, vec!["go in"]);
+    assert_eq!(app.choices, vec!["go in", "look around"]);
 
     // Rewind through the review pane to the opening.
     app.focus = Pane::Review;
@@ -269,4 +269,23 @@ fn paste_is_cleaned_and_bounded() {
     assert_eq!(app.input, "a[2Jb c");
     app.update(Action::Paste("x".repeat(1_000_000)));
     assert_eq!(app.input.chars().count(), fabula::tui::app::MAX_INPUT_CHARS);
+}
+
+#[test]
+fn too_few_usable_choices_ask_again_then_settle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::Choose(0));
+    finish_passage(&mut app, "The gate is open.", 1.0);
+    // Nothing usable: a second batch is asked for.
+    finish_choices(&mut app, &["zzkq blorf", "inventory"]);
+    assert!(matches!(
+        app.job.as_ref().map(|j| &j.kind),
+        Some(JobKind::Choices { attempt: 2, .. })
+    ));
+    // One usable choice: kept, and a third batch adds to it.
+    finish_choices(&mut app, &["open the gate"]);
+    finish_choices(&mut app, &["Go north.", "open the gate"]);
+    assert!(!app.generating(), "at most three batches");
+    assert_eq!(app.choices, vec!["open the gate", "go north"]);
 }

@@ -67,6 +67,9 @@ pub enum JobKind {
     },
     Choices {
         node: NodeId,
+        /// Batches asked for so far (a batch with too few usable choices is
+        /// followed by another, up to [`CHOICE_ATTEMPTS`]).
+        attempt: usize,
     },
 }
 
@@ -311,7 +314,11 @@ impl App {
     }
 
     fn request_choices(&mut self, node: NodeId) {
-        let (job, cancel) = self.new_job(JobKind::Choices { node });
+        self.request_choices_attempt(node, 1);
+    }
+
+    fn request_choices_attempt(&mut self, node: NodeId, attempt: usize) {
+        let (job, cancel) = self.new_job(JobKind::Choices { node, attempt });
         let seed = self.next_seed();
         let n = self.config.story.choices;
         self.outbox.push(Request::Candidates {
@@ -711,7 +718,7 @@ impl App {
             }
             Event::Candidates { job, texts, .. } => {
                 let Some(Job {
-                    kind: JobKind::Choices { node },
+                    kind: JobKind::Choices { node, attempt },
                     ..
                 }) = self.job.clone().filter(|j| j.id == job)
                 else {
@@ -719,7 +726,25 @@ impl App {
                 };
                 self.job = None;
                 let avoid: Vec<String> = self.action_before(node).into_iter().collect();
-                let choices = clean_choices(&texts, self.config.story.choices, &avoid);
+                // A retried batch adds to what the earlier ones gave.
+                let mut raw = if attempt > 1 {
+                    self.session
+                        .tree
+                        .node(node)
+                        .map(|n| n.choices.clone())
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                raw.extend(texts);
+                let choices = clean_choices(&raw, self.config.story.choices, &avoid);
+                if choices.len() < self.config.story.choices.min(2) && attempt < CHOICE_ATTEMPTS {
+                    if let Some(n) = self.session.tree.node_mut(node) {
+                        n.choices = choices;
+                    }
+                    self.request_choices_attempt(node, attempt + 1);
+                    return;
+                }
                 if let Some(n) = self.session.tree.node_mut(node) {
                     n.choices = choices.clone();
                 }
@@ -737,6 +762,9 @@ impl App {
         }
     }
 }
+
+/// Batches of choice predictions asked for at most per turn.
+pub const CHOICE_ATTEMPTS: usize = 3;
 
 /// Prefix after which choices are sampled: the start of a player's line,
 /// so a choice is what the model predicts a player types next.
