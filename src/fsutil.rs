@@ -57,23 +57,6 @@ fn sync_parent(path: &Path) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backup_keeps_the_previous_version() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("s.json");
-        write_atomic_with_backup(&p, b"one").unwrap();
-        assert!(!backup_path(&p).exists());
-        write_atomic_with_backup(&p, b"two").unwrap();
-        assert_eq!(fs::read(&p).unwrap(), b"two");
-        assert_eq!(fs::read(backup_path(&p)).unwrap(), b"one");
-        assert!(!with_suffix(&p, ".tmp").exists());
-    }
-}
-
 /// Reads a UTF-8 text file that must be a regular file of at most `limit`
 /// bytes, checked before reading (a FIFO or `/dev/zero` is refused at once).
 pub fn read_text_file(path: &Path, limit: u64) -> std::io::Result<String> {
@@ -95,4 +78,21 @@ pub fn read_text_file(path: &Path, limit: u64) -> std::io::Result<String> {
             format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_keeps_the_previous_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        write_atomic_with_backup(&p, b"one").unwrap();
+        assert!(!backup_path(&p).exists());
+        write_atomic_with_backup(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read(backup_path(&p)).unwrap(), b"one");
+        assert!(!with_suffix(&p, ".tmp").exists());
+    }
 }

@@ -226,3 +226,23 @@ fn sentiment_reads_stdin_lines() {
         .collect();
     assert_eq!(labels, vec!["positive", "negative", "neutral"]);
 }
+
+#[test]
+fn the_terminal_screens_without_a_terminal_say_what_to_use() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&[][..], &["lyrics"][..], &["--resume"][..]] {
+        let out = fabula()
+            .args(args)
+            .env("FABULA_DATA", dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("needs a terminal") || err.contains("no saved stories"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "nothing drawn blind into a pipe");
+    }
+}

@@ -64,7 +64,11 @@ fn plain_play_is_a_transcript_of_the_players_turns() {
     let player: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].starts_with('>'))
         .collect();
-    assert_eq!(player.len(), 3, "only the player's lines start with '>':\n{out}");
+    assert_eq!(
+        player.len(),
+        3,
+        "only the player's lines start with '>':\n{out}"
+    );
     // The first turn picked choice 1: its line is that choice's text.
     let offered = choices_before(&lines, player[0]);
     assert!(!offered.is_empty(), "choices were offered:\n{out}");
@@ -81,10 +85,15 @@ fn plain_play_is_a_transcript_of_the_players_turns() {
             .collect();
         let last = passage.last().expect("a passage follows each action");
         let end = last.trim_end().trim_end_matches(['"', '\'', ')']);
-        assert!(end.ends_with(['.', '!', '?']), "ends mid-sentence: {last:?}");
+        assert!(
+            end.ends_with(['.', '!', '?']),
+            "ends mid-sentence: {last:?}"
+        );
     }
     // Saved like a TUI story.
-    let saved = std::fs::read_dir(dir.path().join("sessions")).unwrap().count();
+    let saved = std::fs::read_dir(dir.path().join("sessions"))
+        .unwrap()
+        .count();
     assert!(saved >= 1, "{err}");
     assert!(err.contains("Story saved"), "{err}");
 }
@@ -92,12 +101,21 @@ fn plain_play_is_a_transcript_of_the_players_turns() {
 #[test]
 fn the_same_seed_tells_the_same_story() {
     let dir = tempfile::tempdir().unwrap();
-    let args = ["--seed", "11", "--opening-text", "You stand on a pier at night. A boat is waiting."];
+    let args = [
+        "--seed",
+        "11",
+        "--opening-text",
+        "You stand on a pier at night. A boat is waiting.",
+    ];
     let a = play(dir.path(), &args, "get in the boat\n2\n");
     let b = play(dir.path(), &args, "get in the boat\n2\n");
     assert_eq!(a.0, 0, "{}", a.2);
     assert_eq!(a.1, b.1);
-    let c = play(dir.path(), &["--seed", "12", "--opening-text", args[3]], "get in the boat\n2\n");
+    let c = play(
+        dir.path(),
+        &["--seed", "12", "--opening-text", args[3]],
+        "get in the boat\n2\n",
+    );
     assert_ne!(a.1, c.1, "another seed, another story");
 }
 

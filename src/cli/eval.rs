@@ -23,7 +23,11 @@ pub struct EvalArgs {
     /// Variants for --play: single (one sample, no bias), bias (one sample,
     /// action bias), rerank (best of the candidates, no bias), shipped
     /// (best of the candidates with the bias: what the game does).
-    #[arg(long, default_value = "single,bias,rerank,shipped", value_delimiter = ',')]
+    #[arg(
+        long,
+        default_value = "single,bias,rerank,shipped",
+        value_delimiter = ','
+    )]
     pub variants: Vec<String>,
     /// With --play: write each variant's transcripts here, to read them.
     #[arg(long)]
@@ -98,7 +102,10 @@ fn parse_script(text: &str) -> anyhow::Result<Vec<Story>> {
         } else if let Some(s) = stories.last_mut() {
             s.actions.push(line.to_string());
         } else {
-            anyhow::bail!("line {}: an action before the first `= opening` line", i + 1);
+            anyhow::bail!(
+                "line {}: an action before the first `= opening` line",
+                i + 1
+            );
         }
     }
     anyhow::ensure!(!stories.is_empty(), "no `= opening` line in the script");
@@ -119,8 +126,7 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
     let model = Arc::new(crate::lm::InferenceModel::load(&path)?);
     println!("model={}", model.files.weights.display());
     if let Some(dir) = &args.transcripts {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
     }
     for variant in &args.variants {
         let mut cfg = config.clone();
@@ -132,9 +138,9 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
             "bias" => cfg.story.candidates = 1,
             "rerank" => cfg.story.action_bias = 0.0,
             "shipped" => {}
-            other => anyhow::bail!(
-                "unknown variant {other:?}: use single, bias, rerank or shipped"
-            ),
+            other => {
+                anyhow::bail!("unknown variant {other:?}: use single, bias, rerank or shipped")
+            }
         }
         let mut quality = Quality::default();
         let started = std::time::Instant::now();
@@ -180,7 +186,10 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].actions, ["look", "open door"]);
         assert_eq!(s[1].opening, "Dark.");
-        assert!(parse_script("look\n= x").unwrap_err().to_string().contains("line 1"));
+        assert!(parse_script("look\n= x")
+            .unwrap_err()
+            .to_string()
+            .contains("line 1"));
         assert!(parse_script("# only\n").is_err());
     }
 }

@@ -103,6 +103,9 @@ pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::R
         .model
         .clone()
         .unwrap_or_else(|| config.models.lyrics.clone());
+    if !args.print {
+        crate::tui::require_terminal()?;
+    }
     let path = crate::paths::resolve_model(&name).map_err(anyhow::Error::msg)?;
     let model = InferenceModel::load(&path)
         .with_context(|| format!("loading the lyrics model {name:?}"))?;

@@ -23,7 +23,11 @@ pub struct PlainArgs<'a> {
 
 pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
     if let Some(action) = &turn.action {
-        writeln!(out, "> {}\n", printable(&crate::narrator::action_line(action)))?;
+        writeln!(
+            out,
+            "> {}\n",
+            printable(&crate::narrator::action_line(action))
+        )?;
     }
     writeln!(out, "{}\n", printable(turn.passage.trim()))?;
     for (i, c) in turn.choices.iter().enumerate() {
@@ -70,14 +74,21 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
         match game.act(&line)? {
             Some(turn) => open = quiet_pipe(write_turn(&mut out, &turn))?,
             None if !line.trim().is_empty() => {
-                eprintln!("fabula: no choice {} (this turn offers {})", printable(line.trim()), game.app.choices.len());
+                eprintln!(
+                    "fabula: no choice {} (this turn offers {})",
+                    printable(line.trim()),
+                    game.app.choices.len()
+                );
             }
             None => {}
         }
     }
     game.app.autosave();
     if let Some(p) = &game.app.session_path {
-        eprintln!("Story saved to {} (continue with `fabula --resume`).", p.display());
+        eprintln!(
+            "Story saved to {} (continue with `fabula --resume`).",
+            p.display()
+        );
     }
     Ok(())
 }

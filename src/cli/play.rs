@@ -88,6 +88,7 @@ pub fn run(
     resume: Option<&str>,
 ) -> anyhow::Result<()> {
     let (config, _) = Config::load(config_path)?;
+    tui::require_terminal()?;
     let start = match resume {
         Some(which) => {
             let (session, path) = find_session(which)?;

@@ -34,9 +34,33 @@ const SHORTHAND: &[(&str, &str)] = &[
 
 /// Commands about the game rather than the story: never offered.
 const META: &[&str] = &[
-    "i", "inv", "inventory", "score", "save", "restore", "restart", "quit", "q", "help", "hint",
-    "hints", "info", "verbose", "brief", "superbrief", "undo", "again", "g", "z", "wait", "yes",
-    "no", "y", "version", "credits", "about",
+    "i",
+    "inv",
+    "inventory",
+    "score",
+    "save",
+    "restore",
+    "restart",
+    "quit",
+    "q",
+    "help",
+    "hint",
+    "hints",
+    "info",
+    "verbose",
+    "brief",
+    "superbrief",
+    "undo",
+    "again",
+    "g",
+    "z",
+    "wait",
+    "yes",
+    "no",
+    "y",
+    "version",
+    "credits",
+    "about",
 ];
 
 /// Words a finished command does not end on.
@@ -58,9 +82,7 @@ pub fn clean_command(raw: &str) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    c = c
-        .trim_matches(|ch: char| !ch.is_alphanumeric())
-        .to_string();
+    c = c.trim_matches(|ch: char| !ch.is_alphanumeric()).to_string();
     if let Some(rest) = c.strip_prefix("x ") {
         c = format!("examine {rest}");
     }
@@ -70,7 +92,10 @@ pub fn clean_command(raw: &str) -> Option<String> {
     if c.is_empty() || META.contains(&c.as_str()) {
         return None;
     }
-    if !c.chars().all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '\'') {
+    if !c
+        .chars()
+        .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '\'')
+    {
         return None;
     }
     let n = c.split(' ').count();
@@ -113,26 +138,46 @@ mod tests {
 
     #[test]
     fn commands_are_cleaned_and_written_out() {
-        assert_eq!(clean_command("Open the Trapdoor."), Some("open the trapdoor".into()));
+        assert_eq!(
+            clean_command("Open the Trapdoor."),
+            Some("open the trapdoor".into())
+        );
         assert_eq!(clean_command("n"), Some("go north".into()));
         assert_eq!(clean_command("x lamp"), Some("examine lamp".into()));
-        assert_eq!(clean_command("  ask the guard   about the ship\nmore"), Some("ask the guard about the ship".into()));
+        assert_eq!(
+            clean_command("  ask the guard   about the ship\nmore"),
+            Some("ask the guard about the ship".into())
+        );
         assert_eq!(clean_command("pick up"), Some("pick up".into()));
     }
 
     #[test]
     fn non_commands_are_dropped() {
-        for bad in ["inventory", "score", "", "zzkq the blorf", "take the", "put the lamp on the table beside the old", "go to #3"] {
+        for bad in [
+            "inventory",
+            "score",
+            "",
+            "zzkq the blorf",
+            "take the",
+            "put the lamp on the table beside the old",
+            "go to #3",
+        ] {
             assert_eq!(clean_command(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn choices_are_distinct_and_skip_the_last_action() {
-        let raw: Vec<String> = ["open the door", "Open the door", "take lamp", "n", "go north"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let raw: Vec<String> = [
+            "open the door",
+            "Open the door",
+            "take lamp",
+            "n",
+            "go north",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(
             clean_choices(&raw, 5, &["take lamp".into()]),
             vec!["open the door", "go north"]

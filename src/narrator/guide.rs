@@ -43,7 +43,12 @@ pub struct PassageGuide {
 }
 
 impl PassageGuide {
-    pub fn new(vocab: &Vocab, rules: PassageRules, action_words: &[String], streams: usize) -> Self {
+    pub fn new(
+        vocab: &Vocab,
+        rules: PassageRules,
+        action_words: &[String],
+        streams: usize,
+    ) -> Self {
         let mut letters = std::collections::HashMap::new();
         for w in action_words {
             for c in w.chars() {
@@ -201,10 +206,7 @@ impl Guide for PassageGuide {
         if chars >= self.rules.ceiling_chars {
             return Some(cut_point(text, text.len()));
         }
-        let Some(last) = text.chars().last() else {
-            return None;
-        };
-        if !last.is_whitespace() {
+        if !text.chars().last()?.is_whitespace() {
             return None;
         }
         let head = text.trim_end();
@@ -225,7 +227,11 @@ mod tests {
     use super::*;
 
     fn vocab() -> Vocab {
-        Vocab::from_texts(["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,!?\"'>\n"], 1, 1000)
+        Vocab::from_texts(
+            ["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,!?\"'>\n"],
+            1,
+            1000,
+        )
     }
 
     fn rules(bias: f32) -> PassageRules {
@@ -274,7 +280,10 @@ mod tests {
         let v = vocab();
         let mut g = PassageGuide::new(&v, rules(0.0), &[], 1);
         let t = "You take the key. It is cold.\n\n>";
-        assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("You take the key. It is cold."));
+        assert_eq!(
+            g.end(0, t).map(|c| &t[..c]),
+            Some("You take the key. It is cold.")
+        );
     }
 
     #[test]
@@ -284,7 +293,10 @@ mod tests {
         let t = "The corridor runs on and on into the dark and";
         assert_eq!(g.end(0, t), None, "past the maximum but mid-sentence");
         let t = "The corridor runs on and on into the dark. ";
-        assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("The corridor runs on and on into the dark."));
+        assert_eq!(
+            g.end(0, t).map(|c| &t[..c]),
+            Some("The corridor runs on and on into the dark.")
+        );
         let t = "The corridor runs on. And on and on and on into the dark and the cold";
         assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("The corridor runs on."));
     }

@@ -17,8 +17,8 @@
 
 pub mod choices;
 pub mod guide;
-pub mod rerank;
 pub mod quality;
+pub mod rerank;
 pub mod words;
 
 use crate::lm::generate::{feed, generate_guided, Guided, StopReason};
@@ -174,7 +174,13 @@ pub fn narrate(
                 None => {
                     // The cut fell between kept states: read the kept text again.
                     let mut s = start.clone();
-                    feed(&model.net, &model.vocab, &format!("{}\n\n", g.text), &mut s, &mut scratch);
+                    feed(
+                        &model.net,
+                        &model.vocab,
+                        &format!("{}\n\n", g.text),
+                        &mut s,
+                        &mut scratch,
+                    );
                     s
                 }
             };
@@ -198,10 +204,19 @@ mod tests {
 
     #[test]
     fn turns_read_as_a_transcript() {
-        assert_eq!(model_text(Role::Player, "  Open   the Door. "), "> open the door\n\n");
-        assert_eq!(model_text(Role::Player, "\"Who are you?\""), "> \"Who are you?\"\n\n");
+        assert_eq!(
+            model_text(Role::Player, "  Open   the Door. "),
+            "> open the door\n\n"
+        );
+        assert_eq!(
+            model_text(Role::Player, "\"Who are you?\""),
+            "> \"Who are you?\"\n\n"
+        );
         assert_eq!(model_text(Role::Player, "> look"), "> look\n\n");
-        assert_eq!(model_text(Role::Narration, " The hall is dark.\n"), "The hall is dark.\n\n");
+        assert_eq!(
+            model_text(Role::Narration, " The hall is dark.\n"),
+            "The hall is dark.\n\n"
+        );
         assert_eq!(model_text(Role::Opening, "You wake."), "You wake.\n\n");
     }
 }

@@ -119,6 +119,8 @@ mod tests {
         assert_eq!(q.player_lines, 1);
         assert_eq!((q.turns, q.turns_with_choices), (2, 1));
         assert_eq!((q.choices, q.clean_choices), (3, 2));
-        assert!(q.line().starts_with("passages=2 uptake=0.500 archaic=0.500"));
+        assert!(q
+            .line()
+            .starts_with("passages=2 uptake=0.500 archaic=0.500"));
     }
 }

@@ -135,7 +135,11 @@ mod tests {
             mood: Some(0.6),
         };
         let happy = score("You laugh with joy; the sun is warm and lovely.", -1.2, &c);
-        let grim = score("You weep; the dead lie cold and the night is cruel.", -1.2, &c);
+        let grim = score(
+            "You weep; the dead lie cold and the night is cruel.",
+            -1.2,
+            &c,
+        );
         assert!(happy.total > grim.total);
     }
 }

@@ -23,9 +23,32 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// Words of the King James register that modern narration does not use.
 pub const ARCHAIC_WORDS: &[&str] = &[
-    "thee", "thou", "thy", "thine", "ye", "hath", "doth", "dost", "hast", "art", "unto", "saith",
-    "shalt", "wilt", "wherefore", "lo", "behold", "begat", "verily", "thereof", "whence",
-    "hither", "thither", "lord", "israel", "jesus",
+    "thee",
+    "thou",
+    "thy",
+    "thine",
+    "ye",
+    "hath",
+    "doth",
+    "dost",
+    "hast",
+    "art",
+    "unto",
+    "saith",
+    "shalt",
+    "wilt",
+    "wherefore",
+    "lo",
+    "behold",
+    "begat",
+    "verily",
+    "thereof",
+    "whence",
+    "hither",
+    "thither",
+    "lord",
+    "israel",
+    "jesus",
 ];
 
 pub fn is_function_word(w: &str) -> bool {
@@ -81,10 +104,7 @@ pub fn uptake(text: &str, content: &[String]) -> f32 {
         return 1.0;
     }
     let stems: HashSet<String> = words(text).map(|w| stem(&w).to_string()).collect();
-    let hit = content
-        .iter()
-        .filter(|w| stems.contains(stem(w)))
-        .count();
+    let hit = content.iter().filter(|w| stems.contains(stem(w))).count();
     hit as f32 / content.len() as f32
 }
 
@@ -162,7 +182,10 @@ mod tests {
 
     #[test]
     fn content_words_put_the_object_first() {
-        assert_eq!(content_words("open the rusty door"), ["rusty", "door", "open"]);
+        assert_eq!(
+            content_words("open the rusty door"),
+            ["rusty", "door", "open"]
+        );
         assert_eq!(content_words("go north"), ["north"]);
         assert_eq!(
             content_words("ask the guard about the ship"),

@@ -61,10 +61,7 @@ impl Mood {
 pub enum JobKind {
     /// Generating the text of a narration node; `fed` is the node whose
     /// text was read first (the opening or the player's action).
-    Passage {
-        node: NodeId,
-        fed: Option<NodeId>,
-    },
+    Passage { node: NodeId, fed: Option<NodeId> },
     Choices {
         node: NodeId,
         /// Batches asked for so far (a batch with too few usable choices is

@@ -568,6 +568,8 @@ pub fn run(
             .map(|d| d.join("songs"))?;
         Some(dir.join(format!("{}.json", crate::story::session::now_secs())))
     });
+    super::require_terminal()?;
+    let terminate = super::termination_flag()?;
     let mut app = LyricsApp::new(song, path, lines);
     let model = Arc::new(model);
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Song>();
@@ -593,6 +595,9 @@ pub fn run(
                 }
                 Some(song) = done_rx.recv() => app.update(LyricsAction::Written(Box::new(song))),
                 _ = tick.tick() => {}
+            }
+            if terminate.load(std::sync::atomic::Ordering::SeqCst) {
+                app.update(LyricsAction::Quit);
             }
             if let Some((action, song, s, l)) = app.pending.take() {
                 round += 1;

@@ -38,6 +38,35 @@ pub fn model_stamp(m: &InferenceModel) -> ModelStamp {
     }
 }
 
+/// The terminal screens need a terminal on stdin and stdout; without one
+/// (a service, a pipe, a file) this says what to use instead.
+pub fn require_terminal() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "fabula needs a terminal; for scripts use `fabula --plain`, `review --summary`, `lyrics --print`"
+        )
+    }
+}
+
+/// A flag raised by SIGTERM, SIGHUP or SIGINT from outside (in the TUI,
+/// Ctrl-C is a key): the event loop then quits as Ctrl-C does, saving the
+/// story and restoring the terminal.
+pub fn termination_flag() -> anyhow::Result<Arc<std::sync::atomic::AtomicBool>> {
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&flag))
+            .context("installing the signal handlers")?;
+    }
+    Ok(flag)
+}
+
 /// How a TUI session starts.
 pub enum Start {
     New,
@@ -54,6 +83,8 @@ pub fn run(
     lyrics: Option<InferenceModel>,
     start: Start,
 ) -> anyhow::Result<()> {
+    require_terminal()?;
+    let terminate = termination_flag()?;
     let stamp = model_stamp(&story);
     let label = format!(
         "{} {}x{}",
@@ -117,6 +148,9 @@ pub fn run(
                     }
                 }
                 _ = tick.tick() => app.update(Action::Tick),
+            }
+            if terminate.load(std::sync::atomic::Ordering::SeqCst) && !app.should_quit {
+                app.update(Action::Quit);
             }
             for request in app.outbox.drain(..) {
                 if !engine.send(request) {
