@@ -194,6 +194,12 @@ impl Config {
         if !(1..=64).contains(&self.lyrics.candidates) {
             return Err("[lyrics] candidates must be between 1 and 64".into());
         }
+        let t = self.lyrics.temperature;
+        if !(t.is_finite() && (0.0..=10.0).contains(&t)) {
+            return Err(format!(
+                "[lyrics] temperature must be between 0 and 10, got {t}"
+            ));
+        }
         for (key, value) in [
             ("accent", &self.colors.accent),
             ("player", &self.colors.player),
@@ -219,9 +225,11 @@ impl Config {
         };
         match path {
             Some(p) => {
-                let bytes = std::fs::read(&p).map_err(|source| ConfigError::Io {
-                    path: p.clone(),
-                    source,
+                let bytes = crate::fsutil::read_file(&p, MAX_CONFIG_BYTES).map_err(|source| {
+                    ConfigError::Io {
+                        path: p.clone(),
+                        source,
+                    }
                 })?;
                 Ok((Config::from_bytes(&p, &bytes)?, Some(p)))
             }
@@ -229,6 +237,9 @@ impl Config {
         }
     }
 }
+
+/// The largest config file read.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// `config.toml` in the user's config folder.
 pub fn default_path() -> Option<PathBuf> {
@@ -277,5 +288,41 @@ mod tests {
         assert!(err.contains("accent"), "{err}");
         let err = Config::parse(p, "[story\n").unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn every_number_is_checked() {
+        let p = Path::new("c.toml");
+        for (text, needle) in [
+            ("[lyrics]\ntemperature = 1e30\n", "[lyrics] temperature"),
+            ("[lyrics]\ntemperature = nan\n", "[lyrics] temperature"),
+            ("[lyrics]\ntemperature = -5.0\n", "[lyrics] temperature"),
+            ("[lyrics]\ntemperature = inf\n", "[lyrics] temperature"),
+            (
+                "[story]\nmax_passage_chars = 1000000000000\n",
+                "max_passage_chars",
+            ),
+            ("[story]\nchoice_temperature = nan\n", "choice_temperature"),
+        ] {
+            let err = Config::parse(p, text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text:?}: {err}");
+        }
+        assert!(Config::parse(p, "[lyrics]\ntemperature = 0.5\n").is_ok());
+    }
+
+    #[test]
+    fn a_config_that_is_not_a_file_is_a_file_type_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.toml");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // Before the check, reading the FIFO blocked forever.
+        let err = Config::load(Some(&fifo)).unwrap_err().to_string();
+        assert!(err.contains("fifo.toml") && err.contains("FIFO"), "{err}");
+        let err = Config::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("directory"), "{err}");
     }
 }

@@ -4,6 +4,25 @@ use fabula::cli::{self, Cli, Command};
 
 fn main() {
     let args = Cli::parse();
+    // Commands that take no settings from it still refuse a bad --config.
+    let checked = match (&args.command, &args.config) {
+        (
+            Some(
+                Command::Train(_)
+                | Command::Generate(_)
+                | Command::Eval(_)
+                | Command::Bench(_)
+                | Command::Sentiment(_)
+                | Command::Review(_),
+            ),
+            Some(path),
+        ) => fabula::config::Config::load(Some(path)).map(|_| ()),
+        _ => Ok(()),
+    };
+    if let Err(e) = checked {
+        eprintln!("fabula: {}", cli::error_message(&e.into()));
+        std::process::exit(1);
+    }
     let result = match args.command {
         Some(Command::Train(a)) => cli::train::run(a),
         Some(Command::Generate(a)) => cli::generate::run(a),
@@ -19,7 +38,7 @@ fn main() {
             }
             Ok(())
         }
-        None if args.sessions => cli::play::print_sessions(),
+        None if args.sessions => cli::play::print_sessions(args.config.as_deref()),
         None if args.plain => cli::plain::run(cli::plain::PlainArgs {
             config: args.config.as_deref(),
             model: args.model.as_deref(),

@@ -51,9 +51,23 @@ pub fn find_session(which: &str) -> anyhow::Result<(Session, PathBuf)> {
     Ok((session, path))
 }
 
-pub fn print_sessions() -> anyhow::Result<()> {
+pub fn print_sessions(config_path: Option<&Path>) -> anyhow::Result<()> {
     use crate::text_safety::printable_line;
+    // A --config given is read and checked here as by every command.
+    Config::load(config_path)?;
     let dir = sessions_dir();
+    // A folder that is there but cannot be read is an error, not "no stories".
+    match std::fs::metadata(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => anyhow::bail!("{}: {e}", dir.display()),
+        Ok(m) if !m.is_dir() => anyhow::bail!(
+            "{}: not a folder, so no story can be listed or saved there",
+            dir.display()
+        ),
+        Ok(_) => {
+            std::fs::read_dir(&dir).with_context(|| format!("{}", dir.display()))?;
+        }
+    }
     let (sessions, bad) = list_sessions(&dir);
     let mut out = String::new();
     if sessions.is_empty() && bad.is_empty() {

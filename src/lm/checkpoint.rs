@@ -72,12 +72,20 @@ impl ModelFiles {
     }
 }
 
+/// The largest model card read (the vocabulary is most of it).
+pub const MAX_CARD_BYTES: u64 = 16 << 20;
+/// The largest weights file read (far above any model fabula trains).
+pub const MAX_WEIGHTS_BYTES: u64 = 2 << 30;
+/// The largest safetensors header, as the safetensors crate allows.
+const MAX_HEADER_BYTES: u64 = 100_000_000;
+
 /// Parses and checks a card: format, version, hyper-parameters, vocabulary.
 pub fn read_card(path: &Path) -> Result<(ModelCard, Vocab), ModelError> {
-    let text = fs::read_to_string(path).map_err(|source| ModelError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        crate::fsutil::read_text_file(path, MAX_CARD_BYTES).map_err(|source| ModelError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let card_err = |message: String| ModelError::Card {
         path: path.to_path_buf(),
         message,
@@ -118,11 +126,49 @@ pub struct CheckedWeights {
 }
 
 impl CheckedWeights {
+    /// Reads the weights at `path`: a regular file of at most
+    /// [`MAX_WEIGHTS_BYTES`], whose header is read and checked against the
+    /// card (names, dtypes, shapes, and a file length that matches them)
+    /// before any tensor data is read.
     pub fn read(path: &Path, card: &ModelCard) -> Result<CheckedWeights, ModelError> {
-        let bytes = fs::read(path).map_err(|source| ModelError::Io {
+        use std::io::{Read, Seek, SeekFrom};
+        let io = |source| ModelError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let bad = |message: String| ModelError::Weights {
+            path: path.to_path_buf(),
+            message,
+        };
+        let (mut file, len) = crate::fsutil::open_regular(path, MAX_WEIGHTS_BYTES).map_err(io)?;
+        let mut n = [0u8; 8];
+        file.read_exact(&mut n)
+            .map_err(|_| bad(format!("{len} bytes, too short for a header")))?;
+        let n = u64::from_le_bytes(n);
+        if n > MAX_HEADER_BYTES || 8 + n > len {
+            return Err(bad(format!(
+                "header length {n} does not fit in a file of {len} bytes"
+            )));
+        }
+        let mut header = vec![0u8; n as usize];
+        file.read_exact(&mut header).map_err(io)?;
+        let metadata: safetensors::tensor::Metadata =
+            serde_json::from_slice(&header).map_err(|e| bad(format!("header: {e}")))?;
+        check_tensors(
+            path,
+            card,
+            |name| metadata.info(name).map(|i| (i.dtype, i.shape.clone())),
+            metadata.tensors().into_keys().collect(),
+        )?;
+        let expected = 8 + n + metadata.data_len() as u64;
+        if expected != len {
+            return Err(bad(format!(
+                "the file is {len} bytes, its header describes {expected}"
+            )));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(len).read_to_end(&mut bytes).map_err(io)?;
         let checked = CheckedWeights {
             bytes,
             path: path.to_path_buf(),
@@ -140,37 +186,16 @@ impl CheckedWeights {
 
     fn check(&self, card: &ModelCard) -> Result<(), ModelError> {
         let st = self.parse()?;
-        let expected = expected_tensors(&card.hyper);
-        for (name, shape) in &expected {
-            let view = st.tensor(name).map_err(|_| ModelError::MissingTensor {
-                path: self.path.clone(),
-                tensor: name.clone(),
-            })?;
-            if view.dtype() != Dtype::F32 {
-                return Err(ModelError::DtypeMismatch {
-                    path: self.path.clone(),
-                    tensor: name.clone(),
-                    found: format!("{:?}", view.dtype()),
-                });
-            }
-            let found = view.shape().to_vec();
-            if found.len() != shape.len() || found.iter().zip(shape).any(|(&f, &e)| f as i64 != e) {
-                return Err(ModelError::ShapeMismatch {
-                    path: self.path.clone(),
-                    tensor: name.clone(),
-                    expected: shape.clone(),
-                    found,
-                });
-            }
-        }
-        let known: HashMap<&str, ()> = expected.iter().map(|(n, _)| (n.as_str(), ())).collect();
-        if let Some(extra) = st.names().into_iter().find(|n| !known.contains_key(*n)) {
-            return Err(ModelError::UnexpectedTensor {
-                path: self.path.clone(),
-                tensor: extra.to_string(),
-            });
-        }
-        Ok(())
+        check_tensors(
+            &self.path,
+            card,
+            |name| {
+                st.tensor(name)
+                    .ok()
+                    .map(|v| (v.dtype(), v.shape().to_vec()))
+            },
+            st.names().into_iter().map(String::from).collect(),
+        )
     }
 
     /// The named tensor as little-endian f32 values. Only valid names reach
@@ -191,6 +216,48 @@ impl CheckedWeights {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Every tensor the card expects is present (`lookup` gives its dtype and
+/// shape), F32, with the expected shape, and `names` holds nothing else.
+fn check_tensors(
+    path: &Path,
+    card: &ModelCard,
+    lookup: impl Fn(&str) -> Option<(Dtype, Vec<usize>)>,
+    names: Vec<String>,
+) -> Result<(), ModelError> {
+    let expected = expected_tensors(&card.hyper);
+    for (name, shape) in &expected {
+        let (dtype, found) = lookup(name).ok_or_else(|| ModelError::MissingTensor {
+            path: path.to_path_buf(),
+            tensor: name.clone(),
+        })?;
+        if dtype != Dtype::F32 {
+            return Err(ModelError::DtypeMismatch {
+                path: path.to_path_buf(),
+                tensor: name.clone(),
+                found: format!("{dtype:?}"),
+            });
+        }
+        if found.len() != shape.len() || found.iter().zip(shape).any(|(&f, &e)| f as i64 != e) {
+            return Err(ModelError::ShapeMismatch {
+                path: path.to_path_buf(),
+                tensor: name.clone(),
+                expected: shape.clone(),
+                found,
+            });
+        }
+    }
+    let known: HashMap<&str, ()> = expected.iter().map(|(n, _)| (n.as_str(), ())).collect();
+    let mut names = names;
+    names.sort();
+    if let Some(extra) = names.into_iter().find(|n| !known.contains_key(n.as_str())) {
+        return Err(ModelError::UnexpectedTensor {
+            path: path.to_path_buf(),
+            tensor: extra,
+        });
+    }
+    Ok(())
 }
 
 /// A model ready to run on libtorch.
@@ -243,6 +310,44 @@ fn copy_into(
         }
         Ok(())
     })
+}
+
+/// Checks that a model can be saved at `path` before any work is done
+/// for it: the folder exists or can be made, neither file is a folder or
+/// another non-file, and a file can be created and removed in the folder.
+pub fn check_writable(path: &Path) -> Result<ModelFiles, ModelError> {
+    let files = ModelFiles::new(path);
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ModelError::Io { path: p, source }
+    };
+    let dir = files
+        .weights
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    for file in [&files.weights, &files.card] {
+        if let Ok(meta) = fs::symlink_metadata(file) {
+            if !meta.is_file() {
+                return Err(ModelError::Io {
+                    path: file.clone(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "exists and is not a regular file",
+                    ),
+                });
+            }
+        }
+    }
+    let probe = dir.join(format!(".fabula-write-check-{}", std::process::id()));
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(io(dir))?;
+    let _ = fs::remove_file(&probe);
+    Ok(files)
 }
 
 /// Writes weights and card atomically: each file goes to a temporary name,

@@ -1,7 +1,6 @@
 //! Reading training and evaluation text: UTF-8 checked with the byte offset
 //! of the first bad sequence, split into training and held-out parts.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +16,9 @@ pub enum CorpusError {
     Empty { path: PathBuf },
 }
 
+/// The largest text file read for training (it is held in memory whole).
+pub const MAX_CORPUS_BYTES: u64 = 2 << 30;
+
 /// One text file, read whole (training needs it in memory anyway).
 pub struct CorpusFile {
     pub path: PathBuf,
@@ -25,10 +27,11 @@ pub struct CorpusFile {
 
 impl CorpusFile {
     pub fn read(path: &Path) -> Result<CorpusFile, CorpusError> {
-        let bytes = fs::read(path).map_err(|source| CorpusError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes =
+            crate::fsutil::read_file(path, MAX_CORPUS_BYTES).map_err(|source| CorpusError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let text = String::from_utf8(bytes).map_err(|e| CorpusError::NotUtf8 {
             path: path.to_path_buf(),
             offset: e.utf8_error().valid_up_to(),
@@ -61,6 +64,7 @@ impl CorpusFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn not_utf8_names_the_byte() {

@@ -152,12 +152,12 @@ pub fn evaluate_file(
     streams: usize,
     window: usize,
 ) -> Result<EvalReport, EvalError> {
-    let size = std::fs::metadata(path)
-        .map_err(|source| EvalError::Io {
+    // A regular file only: a FIFO would block, a device never end.
+    let (_, size) =
+        crate::fsutil::open_regular(path, u64::MAX).map_err(|source| EvalError::Io {
             path: path.to_path_buf(),
             source,
-        })?
-        .len();
+        })?;
     // Short files get fewer streams so each has real context to carry.
     let streams = (streams as u64).min(size / 4096).max(1) as usize;
     let window = window.max(1);

@@ -105,10 +105,12 @@ pub fn parse_transcript(path: &Path, bytes: &[u8]) -> Result<Session, Transcript
 /// Opens a session file or a transcript, and scores every turn that has
 /// no sentiment yet.
 pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
-    let bytes = std::fs::read(path).map_err(|source| TranscriptError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::fsutil::read_file(path, crate::story::session::MAX_SESSION_BYTES).map_err(
+        |source| TranscriptError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    )?;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let mut session = if first == Some(b'{') {
         Session::from_json(path, &bytes)?

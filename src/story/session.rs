@@ -13,6 +13,9 @@ use crate::fsutil;
 
 pub const SESSION_FORMAT: &str = "fabula-session";
 pub const SESSION_VERSION: u32 = 1;
+/// The largest session file read (a long story with every turn's state is
+/// a few megabytes).
+pub const MAX_SESSION_BYTES: u64 = 256 << 20;
 
 /// Identifies the model a session's stored states belong to; a session
 /// opened with another model recomputes states instead of using them.
@@ -113,10 +116,11 @@ impl Session {
     }
 
     pub fn load(path: &Path) -> Result<Session, SessionError> {
-        let bytes = fs::read(path).map_err(|source| SessionError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes =
+            fsutil::read_file(path, MAX_SESSION_BYTES).map_err(|source| SessionError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Session::from_json(path, &bytes)
     }
 

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
@@ -31,7 +30,8 @@ struct SongFile {
 }
 
 pub fn load_song(path: &Path) -> anyhow::Result<Song> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = crate::fsutil::read_file(path, 16 << 20)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let file: SongFile = serde_json::from_slice(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "{}: not a fabula song: line {} column {}: {e}",
@@ -105,6 +105,8 @@ pub struct LyricsApp {
     pub lines_per_section: usize,
     /// A generation request waiting for the loop: (kind, song snapshot).
     pub pending: Option<(LyricsAction, Song, usize, usize)>,
+    /// The error of the most recent save, `None` once a save succeeds.
+    pub last_save_error: Option<String>,
 }
 
 impl LyricsApp {
@@ -122,6 +124,7 @@ impl LyricsApp {
             path,
             lines_per_section,
             pending: None,
+            last_save_error: None,
         }
     }
 
@@ -135,7 +138,12 @@ impl LyricsApp {
 
     fn save(&mut self) {
         if let Some(p) = &self.path {
-            if let Err(e) = save_song(p, self.editor.song()) {
+            let saved = save_song(p, self.editor.song());
+            self.last_save_error = saved
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", p.display()));
+            if let Err(e) = saved {
                 self.status = format!("Autosave failed: {e}");
             }
         }
@@ -617,12 +625,67 @@ pub fn run(
         Ok(())
     });
     ratatui::restore();
-    if let Some(p) = &app.path {
-        println!(
-            "Song saved to {} (reopen with `fabula lyrics --open {}`).",
-            p.display(),
-            p.display()
-        );
+    let said = song_exit_report(app.path.as_deref(), app.last_save_error.take());
+    match (result, said) {
+        (Err(e), _) => Err(e),
+        (Ok(()), Err(not_saved)) => Err(not_saved),
+        (Ok(()), Ok(line)) => {
+            if let Some(line) = line {
+                println!("{line}");
+            }
+            Ok(())
+        }
     }
-    result
+}
+
+/// What is said when the lyrics editor closes: where the song is, nothing
+/// when no song file was ever written, or an error when the last save failed.
+pub fn song_exit_report(
+    path: Option<&Path>,
+    last_save_error: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    let Some(p) = path else {
+        return Ok(None);
+    };
+    if let Some(error) = last_save_error {
+        let good = if load_song(p).is_ok() {
+            format!("the last good copy is {}", p.display())
+        } else {
+            "no earlier copy of it is on disk".to_string()
+        };
+        anyhow::bail!("the song was NOT saved (the last save failed: {error}); {good}");
+    }
+    if !p.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "Song saved to {} (reopen with `fabula lyrics --open {}`).",
+        p.display(),
+        p.display()
+    )))
+}
+
+#[cfg(test)]
+mod exit_tests {
+    use super::*;
+
+    #[test]
+    fn no_false_song_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("song.json");
+        // Nothing was ever written: nothing is claimed.
+        assert_eq!(song_exit_report(Some(&p), None).unwrap(), None);
+        let err = song_exit_report(Some(&p), Some("disk full".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("NOT saved") && err.contains("no earlier copy"),
+            "{err}"
+        );
+        std::fs::write(&p, "{}").unwrap();
+        assert!(song_exit_report(Some(&p), None)
+            .unwrap()
+            .unwrap()
+            .starts_with("Song saved to"));
+    }
 }

@@ -170,18 +170,47 @@ pub fn run(
     );
     ratatui::restore();
     drop(engine);
-    if let Some(e) = app.saver.take().and_then(|s| s.finish()) {
-        eprintln!("fabula: the last autosave failed: {e}");
-    }
-    if let Some(path) = &app.session_path {
-        if !app.read_only {
-            println!(
-                "Story saved to {} (continue with `fabula --resume`).",
-                path.display()
-            );
+    let last_save_error = app.saver.take().and_then(|s| s.finish());
+    let report = exit_report(app.session_path.as_deref(), app.read_only, last_save_error);
+    match (result, report) {
+        (Err(e), Err(not_saved)) => Err(e.context(not_saved.to_string())),
+        (Err(e), Ok(_)) => Err(e),
+        (Ok(()), Err(not_saved)) => Err(not_saved),
+        (Ok(()), Ok(line)) => {
+            if let Some(line) = line {
+                println!("{line}");
+            }
+            Ok(())
         }
     }
-    result
+}
+
+/// What is said when the story screen closes: where the story was saved,
+/// or, when the last autosave failed, an error saying that it was not
+/// saved and where the last good copy is (so the exit status is non-zero).
+pub fn exit_report(
+    session_path: Option<&std::path::Path>,
+    read_only: bool,
+    last_save_error: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    let Some(path) = session_path.filter(|_| !read_only) else {
+        return Ok(None);
+    };
+    let Some(error) = last_save_error else {
+        return Ok(Some(format!(
+            "Story saved to {} (continue with `fabula --resume`).",
+            path.display()
+        )));
+    };
+    let bak = crate::fsutil::backup_path(path);
+    let good = if Session::load(path).is_ok() {
+        format!("the last good copy is {}", path.display())
+    } else if Session::load(&bak).is_ok() {
+        format!("the last good copy is {}", bak.display())
+    } else {
+        "no earlier copy of it is on disk".to_string()
+    };
+    anyhow::bail!("the story was NOT saved (the last autosave failed: {error}); {good}")
 }
 
 /// Terminal events on a channel: crossterm's read blocks, so it gets a
@@ -211,5 +240,47 @@ fn handle_terminal_event(app: &mut App, ev: TermEvent) {
     };
     if let Some(a) = action {
         app.update(a);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_false_story_saved_when_the_last_autosave_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let said = exit_report(Some(&path), false, None).unwrap().unwrap();
+        assert!(said.starts_with("Story saved to"), "{said}");
+        assert_eq!(exit_report(Some(&path), true, None).unwrap(), None);
+        assert_eq!(exit_report(None, false, None).unwrap(), None);
+
+        let failed = || Some("disk full".to_string());
+        let err = exit_report(Some(&path), false, failed())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("NOT saved")
+                && err.contains("disk full")
+                && err.contains("no earlier copy"),
+            "{err}"
+        );
+        let mut s = Session::new("g", "Once.", ModelStamp::default());
+        s.save(&path).unwrap();
+        let err = exit_report(Some(&path), false, failed())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("NOT saved")
+                && err.contains(&format!("last good copy is {}", path.display())),
+            "{err}"
+        );
+        s.save(&path).unwrap();
+        std::fs::write(&path, "{").unwrap();
+        let err = exit_report(Some(&path), false, failed())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("s.json.bak"), "{err}");
     }
 }
