@@ -262,3 +262,53 @@ fn sessions_says_why_it_cannot_read_the_folder() {
     fs::write(dir.path().join("sessions"), "not a folder").unwrap();
     refused(dir.path(), &["--sessions"], "sessions", "not a folder");
 }
+
+#[test]
+fn a_second_fabula_on_the_same_story_is_refused() {
+    use fabula::story::session::{ModelStamp, SessionLock};
+    use fabula::story::Session;
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is needed for a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    fs::create_dir_all(&sessions).unwrap();
+    let path = sessions.join("1700000000-1.json");
+    Session::new("g", "Once upon a time.", ModelStamp::default())
+        .save(&path)
+        .unwrap();
+    // fabula in a terminal (script gives it one); a model that does not
+    // exist makes it stop right after the session is taken.
+    let resume = || {
+        let command = format!(
+            "{} --resume 1700000000-1 --model /no/such/model",
+            env!("CARGO_BIN_EXE_fabula")
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("FABULA_DATA", dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The first player holds the story: the second is refused.
+    let first = SessionLock::acquire(&path).unwrap();
+    let said = resume();
+    assert!(
+        said.contains("open in another fabula") && !said.contains("/no/such/model"),
+        "{said}"
+    );
+    // Once the first has quit, the story opens (and fails only on the model).
+    drop(first);
+    let said = resume();
+    assert!(
+        said.contains("/no/such/model") && !said.contains("another fabula"),
+        "{said}"
+    );
+}

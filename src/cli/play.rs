@@ -103,10 +103,14 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let (config, _) = Config::load(config_path)?;
     tui::require_terminal()?;
+    // Held until the story screen closes: a second fabula on this story is refused.
+    let mut _lock = None;
     let start = match resume {
         Some(which) => {
-            let (session, path) = find_session(which)?;
-            Start::Resume(session, path)
+            let (_, path) = find_session(which)?;
+            _lock = Some(crate::story::session::SessionLock::acquire(&path)?);
+            // Read again under the lock: what a fabula that just quit saved last.
+            Start::Resume(Session::load(&path)?, path)
         }
         None => Start::New,
     };

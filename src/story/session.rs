@@ -51,6 +51,11 @@ pub enum SessionError {
     },
     #[error("{path}: not a fabula session: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "{path}: this story is open in another fabula{by}; close it there first \
+         (`fabula review PATH` reads it without changing it)"
+    )]
+    Locked { path: PathBuf, by: String },
 }
 
 pub fn now_secs() -> u64 {
@@ -217,6 +222,80 @@ pub fn resume_path(dir: &Path, which: &str) -> Result<PathBuf, String> {
     }
     check_id(which)?;
     Ok(dir.join(format!("{which}.json")))
+}
+
+/// An advisory lock that one fabula holds on a session while it plays it,
+/// so a second one on the same story is refused instead of the two
+/// overwriting each other's turns. The lock is on `PATH.lock` (the session
+/// file itself is replaced on every save), removed when dropped.
+#[derive(Debug)]
+pub struct SessionLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl SessionLock {
+    /// Takes the lock for the session at `session_path`, or says which
+    /// process holds it.
+    pub fn acquire(session_path: &Path) -> Result<SessionLock, SessionError> {
+        use std::io::{Read, Seek, Write};
+        let path = PathBuf::from({
+            let mut s = session_path.as_os_str().to_owned();
+            s.push(".lock");
+            s
+        });
+        let io = |source| SessionError::Io {
+            path: path.clone(),
+            source,
+        };
+        loop {
+            let mut file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    let holder = holder.trim();
+                    let by = if holder.chars().all(|c| c.is_ascii_digit()) && !holder.is_empty() {
+                        format!(" (process {holder})")
+                    } else {
+                        String::new()
+                    };
+                    return Err(SessionError::Locked {
+                        path: session_path.to_path_buf(),
+                        by,
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+            // The holder before us may have removed the file after we opened
+            // it: the lock counts only on the file that is at `path` now.
+            use std::os::unix::fs::MetadataExt;
+            let ours = file.metadata().map_err(io)?;
+            match fs::metadata(&path) {
+                Ok(now) if now.ino() == ours.ino() && now.dev() == ours.dev() => {}
+                _ => continue,
+            }
+            file.set_len(0).map_err(io)?;
+            file.rewind().map_err(io)?;
+            write!(file, "{}", std::process::id()).map_err(io)?;
+            return Ok(SessionLock { file, path });
+        }
+    }
+}
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so no one can lock a file that is gone.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
 }
 
 /// One line of the session list.
@@ -437,5 +516,33 @@ mod tests {
         assert_eq!(ok.len(), 1);
         assert_eq!(ok[0].turns, 4);
         assert_eq!(bad.len(), 1);
+    }
+
+    #[test]
+    fn a_second_player_of_the_same_session_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        branched().save(&path).unwrap();
+        let first = SessionLock::acquire(&path).unwrap();
+        let err = SessionLock::acquire(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("s.json")
+                && err.contains("open in another fabula")
+                && err.contains(&format!("process {}", std::process::id())),
+            "{err}"
+        );
+        // Another session is not affected.
+        let other = SessionLock::acquire(&dir.path().join("t.json")).unwrap();
+        drop(first);
+        assert!(!dir.path().join("s.json.lock").exists());
+        let again = SessionLock::acquire(&path).unwrap();
+        drop((again, other));
+        // Only the session files are left.
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["s.json"]);
     }
 }
