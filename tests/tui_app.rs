@@ -289,3 +289,31 @@ fn too_few_usable_choices_ask_again_then_settle() {
     assert!(!app.generating(), "at most three batches");
     assert_eq!(app.choices, vec!["open the gate", "go north"]);
 }
+
+#[test]
+fn a_story_from_another_model_is_read_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = app(dir.path());
+    first.update(Action::Choose(0));
+    finish_passage(&mut first, "The gate is open.", 1.0);
+    finish_choices(&mut first, &["go in", "look around"]);
+    let path = first.session_path.clone().unwrap();
+
+    let other = ModelStamp {
+        name: "other".into(),
+        ..ModelStamp::default()
+    };
+    let mut app = App::new(Config::default(), "other 1x4".into(), other, 2);
+    app.data_dir = dir.path().join("sessions");
+    app.resume(Session::load(&path).unwrap(), path);
+    assert!(app.session.tree.nodes().iter().all(|n| n.state.is_none()));
+    assert!(app.status.contains("another model"), "{}", app.status);
+    app.update(Action::Choose(0));
+    match app.outbox.last() {
+        Some(Request::Narrate { state, context, .. }) => {
+            assert!(state.is_none());
+            assert!(context.contains("The gate is open."), "{context}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -150,6 +150,17 @@ impl App {
     pub fn resume(&mut self, session: Session, path: PathBuf) {
         self.session = session;
         self.session_path = Some(path);
+        let other_model = self.session.model != self.model_stamp;
+        if other_model {
+            // States of another model mean nothing to this one: the story
+            // is read again from its text when it continues.
+            for id in 0..self.session.tree.len() {
+                if let Some(n) = self.session.tree.node_mut(id) {
+                    n.state = None;
+                }
+            }
+            self.session.model = self.model_stamp.clone();
+        }
         self.stage = Stage::Playing;
         let current = self.session.tree.current();
         self.choices = self
@@ -160,6 +171,9 @@ impl App {
             .unwrap_or_default();
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         self.status = format!("Resumed \"{}\".", self.session.title);
+        if other_model {
+            self.status.push_str(" It was written with another model; this one reads it anew.");
+        }
         if self.choices.is_empty() && self.node_role(current) != Some(Role::Player) {
             self.request_choices(current);
         }
