@@ -102,12 +102,16 @@ pub fn run(
     resume: Option<&str>,
 ) -> anyhow::Result<()> {
     let (config, _) = Config::load(config_path)?;
+    // A --resume value that names no story is said first, terminal or not.
+    let resume_path = match resume {
+        Some(which) => Some(find_session(which)?.1),
+        None => None,
+    };
     tui::require_terminal()?;
     // Held until the story screen closes: a second fabula on this story is refused.
     let mut _lock = None;
-    let start = match resume {
-        Some(which) => {
-            let (_, path) = find_session(which)?;
+    let start = match resume_path {
+        Some(path) => {
             _lock = Some(crate::story::session::SessionLock::acquire(&path)?);
             // Read again under the lock: what a fabula that just quit saved last.
             Start::Resume(Session::load(&path)?, path)
