@@ -6,16 +6,18 @@ Runs inside a throwaway virtual environment holding PyPI `textworld` 1.7.0
 
     python3 -m venv /tmp/fab/twenv
     /tmp/fab/twenv/bin/pip install textworld==1.7.0      # about 5 minutes
-    /tmp/fab/twenv/bin/python assets/tools/textworld_transcripts.py play 0 680
-    /tmp/fab/twenv/bin/python assets/tools/textworld_transcripts.py assemble 680
+    /tmp/fab/twenv/bin/python assets/tools/textworld_transcripts.py play 0 850
+    /tmp/fab/twenv/bin/python assets/tools/textworld_transcripts.py play 1000 1100
+    /tmp/fab/twenv/bin/python assets/tools/textworld_transcripts.py assemble 0-850,1000-1100
 
 `play A B` makes and plays games with seeds A..B-1 (seeds below 1000: custom
 "house" games; from 1000: TextWorld's cooking challenge with 1-4 ingredients,
 1-12 rooms, and opening, cutting and cooking each switched on at random), one transcript per game in
 CACHE (default /tmp/fab/tw/games, set with TW_CACHE); a game that cannot be
 generated with its sampled settings is recorded as empty.  Everything is
-seeded by the game number, so a rerun gives the same text.  `assemble N`
-joins games 0..N-1 (whole games, never cut mid-game) into
+seeded by the game number, so a rerun gives the same text.  `assemble SPEC`
+(e.g. `0-850,1000-1150`: seeds 0..849 and 1000..1149) joins those games, in
+that order (whole games, never cut mid-game), into
 assets/corpora/story/textworld_transcripts_K.txt files of at most ~3.5 MB.
 
 Each transcript starts with the first room's description (the banner and
@@ -58,6 +60,8 @@ DROP_LINE = re.compile(
     r"|Would you like to RESTART.*|>.*)$")
 
 
+META = (r"(\b(in|to|about|call|name|isn't|Isn't|Classic|nightmare|your|more|of) TextWorld\b"
+        r"|\bTextWorld( (is|can|should|just|experience|for|to|than|today)\b|(?=[.!?,])))")
 PARSER_FAIL = (r"^(Which do you mean|You can't see any such thing|That's not a verb I recognise"
                r"|I only understood you as far as|What do you want to)")
 
@@ -66,8 +70,11 @@ def clean(feedback, first=False):
     """Game feedback -> list of paragraphs (banner, status and score lines removed)."""
     text = feedback.replace("\r", "")
     # the object name "TextWorld limited edition box" and friends
-    text = re.sub(r"\b(TextWorld|Microsoft) (?=limited|style|branded)", "", text)
+    # sentences about the game itself ("Isn't TextWorld just the best?") go first,
+    # then the brand adjective in object names is renamed or dropped
+    text = re.sub(r"[^.!?\n]*" + META + r"[^.!?\n]*[.!?]", "", text)
     text = re.sub(r"\b(TextWorld|Microsoft) style ", "", text)
+    text = re.sub(r"\b(TextWorld|Microsoft) (?=limited|branded)", "", text)
     text = re.sub(r"\bTextWorld (?=[a-z])", "Tolworth ", text)
     text = re.sub(r"\bMicrosoft (?=[a-z])", "Monarch ", text)
     # the prompt and the status bar come last: "\n>    -= Room =-0/3"
@@ -84,11 +91,10 @@ def clean(feedback, first=False):
         p = re.sub(r"\s+", " ", " ".join(lines)).strip()
         p = re.sub(r"([.!?])([A-Z])", r"\1 \2", p)  # "a chest.You see" (template seam)
         # "It is what it is, a hatch It is closed." (missing full stop)
-        p = re.sub(r"([a-z]) (?=(It is|You can|You see|There is|There are|In the|On the) )", r"\1. ", p)
+        p = re.sub(r"([a-z]) (?=(It is|You can|You can't|You see|There is|There are|In the|On the) )", r"\1. ", p)
         # "You open hatch." (doors lack the article)
         p = re.sub(r"^You (open|close|unlock|lock) (?!the |a |an )(?=[a-z])", r"You \1 the ", p)
-        # a few room templates talk about the game itself
-        p = re.sub(r"[^.!?]*\bTextWorld\b[^.!?]*[.!?]\s*", "", p).strip()
+        p = re.sub(r"\s+", " ", p).strip()
         # recipe cards ("Recipe #1 ---------") and other non-prose
         if re.search(r"[^A-Za-z0-9 .,;:!?'\"()&-]|--", p):
             continue
@@ -100,8 +106,8 @@ def clean(feedback, first=False):
 
 
 def command(cmd):
-    cmd = re.sub(r"\b(textworld|microsoft) (?=limited|style|branded)", "", cmd.lower().strip())
-    cmd = re.sub(r"\b(textworld|microsoft) style ", "", cmd)
+    cmd = re.sub(r"\b(textworld|microsoft) style ", "", cmd.lower().strip())
+    cmd = re.sub(r"\b(textworld|microsoft) (?=limited|branded)", "", cmd)
     cmd = re.sub(r"\btextworld ", "tolworth ", cmd)
     cmd = re.sub(r"\bmicrosoft ", "monarch ", cmd)
     return re.sub(r"\s+", " ", cmd)
@@ -184,10 +190,19 @@ def cmd_play(a, b):
         print(f"seed {seed}: {len(text)} chars", flush=True)
 
 
-def cmd_assemble(n, max_bytes=3_500_000):
+def seeds_of(spec):
+    """"0-850,1000-1150" -> 0..849, 1000..1149 (a bare N means 0-N)."""
+    out = []
+    for part in spec.split(","):
+        a, _, b = part.rpartition("-") if "-" in part else ("0", "", part)
+        out += range(int(a), int(b))
+    return out
+
+
+def cmd_assemble(spec, max_bytes=3_500_000):
     seen = {}
     files, cur, size = [], [], 0
-    for seed in range(n):
+    for seed in seeds_of(spec):
         raw = open(os.path.join(CACHE, f"{seed:05d}.jsonl"), encoding="utf-8").read().strip()
         if not raw:
             continue
@@ -230,4 +245,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "play":
         cmd_play(int(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1] == "assemble":
-        cmd_assemble(int(sys.argv[2]))
+        cmd_assemble(sys.argv[2])
