@@ -33,7 +33,8 @@ each turn; chosen with probability 0.1 in the first three quarters of a game's
 go, put, unlock, ...), so responses restate their objects.  Removed: the
 `-= Room =-` status lines, score lines, "*** The End ***", the final score and
 the RESTART/RESTORE prompt.  Turns answered by a parser failure ("Which do you
-mean, ...") are dropped.  The brand adjectives "TextWorld" and "Microsoft"
+mean, ...") are dropped, and the parser's "(the safe)" clarifications are
+cut.  The brand adjectives "TextWorld" and "Microsoft"
 in object names become "Tolworth" and "Monarch" ("TextWorld style" and
 "TextWorld limited edition" lose the brand).  examine/look/inventory turns whose response
 already occurred 3 times in the corpus are dropped (TextWorld repeats these a
@@ -89,6 +90,7 @@ def clean(feedback, first=False):
         if not lines:
             continue
         p = re.sub(r"\s+", " ", " ".join(lines)).strip()
+        p = re.sub(r"^\([^)]*\) (?=[A-Za-z])", "", p)  # the parser's "(the safe with the keycard)" notes
         p = re.sub(r"([.!?])([A-Z])", r"\1 \2", p)  # "a chest.You see" (template seam)
         # "It is what it is, a hatch It is closed." (missing full stop)
         p = re.sub(r"([a-z]) (?=(It is|You can|You can't|You see|There is|There are|In the|On the) )", r"\1. ", p)
