@@ -83,12 +83,13 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             None => {}
         }
     }
-    game.app.autosave();
-    if let Some(p) = &game.app.session_path {
-        eprintln!(
-            "Story saved to {} (continue with `fabula --resume`).",
-            p.display()
-        );
+    // A last save, checked: the exit says whether the story is on disk.
+    let path = game.app.session_path.clone();
+    let last_error = path
+        .as_deref()
+        .and_then(|p| game.app.session.save(p).err().map(|e| e.to_string()));
+    if let Some(message) = crate::tui::exit_report(path.as_deref(), false, last_error)? {
+        eprintln!("{}", printable(&message));
     }
     Ok(())
 }

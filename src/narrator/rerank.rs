@@ -9,6 +9,7 @@
 //!       − 1.0 × repetition (share of word trigrams already in recent passages)
 //!       − 0.3 × archaic words (thee, thou, unto…), at most 1.0 in all
 //!       − 1.0 × |sentiment − target| when a mood is set
+//!       − 1.0 when it does not end at a sentence end (no sentence end at all)
 //! ```
 //! An empty candidate scores −∞.
 
@@ -46,6 +47,9 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
         - (0.3 * archaic as f64).min(1.0);
     if let Some(target) = cx.mood {
         total -= f64::from((sentiment - target).abs());
+    }
+    if words::ends_mid_sentence(text) {
+        total -= 1.0;
     }
     if text.trim().is_empty() || !mean_log_prob.is_finite() {
         total = f64::NEG_INFINITY;
@@ -120,7 +124,8 @@ mod tests {
         let repeat = score("You are in a small room with a door.", -1.2, &c);
         let archaic = score("And thou shalt go unto the window.", -1.2, &c);
         let nonsense = score("Zorbl qunt the flimbrax skree.", -1.2, &c);
-        for worse in [&repeat, &archaic, &nonsense] {
+        let unfinished = score("A lamp burns on the table by the", -1.2, &c);
+        for worse in [&repeat, &archaic, &nonsense, &unfinished] {
             assert!(plain.total > worse.total, "{worse:?}");
         }
         assert_eq!(score("  ", -1.0, &c).total, f64::NEG_INFINITY);
