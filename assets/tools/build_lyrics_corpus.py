@@ -29,7 +29,8 @@ Standard library only, deterministic (seeded).  Two steps.
 Selection (in order):
   * each line is normalised (curly quotes -> straight, dashes -> "--", spacing around
     punctuation, underscores dropped, a leading ALL-CAPS word as in "FAREWELL! thou..."
-    -> "Farewell!", "lov'd"-style elisions -> "loved");
+    -> "Farewell!", "lov'd"-style elisions -> "loved", tho' thro' th' -> though
+    through the);
   * a line passes if it has 4-12 words, 5-11 syllables by the CMU dictionary
     (assets/cmudict/cmudict.dict; vowel groups for words not in it; the pickle's own
     syllable column over-counts by 1-2 and is not used), at most 70 characters, no
@@ -54,6 +55,7 @@ import random
 import re
 import sys
 from collections import Counter
+from functools import lru_cache
 
 SRC = sys.argv[1] if len(sys.argv) > 1 else "/tmp/lyr/gpc_lines.tsv"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -99,6 +101,7 @@ def load_cmu():
 PRON = load_cmu()
 
 
+@lru_cache(maxsize=None)
 def rhyme_parts(word):
     out = set()
     for p in PRON.get(word, ()):
@@ -155,6 +158,10 @@ def normalise(t):
         t = m.group(1) + m.group(2).capitalize() + t[m.end():]
     if re.match(r"^[\"']?I'[A-Z]", t):
         pass
+    # old spellings: tho' -> though, thro' -> through, th' -> the
+    t = re.sub(r"\b([Tt])ho'(?![A-Za-z])", r"\1hough", t)
+    t = re.sub(r"\b([Tt])hro'(?![A-Za-z])", r"\1hrough", t)
+    t = re.sub(r"\b([Tt])h' ?(?=[A-Za-z])", r"\1he ", t)
     # elided past tenses: lov'd -> loved, belov'd -> beloved
     t = re.sub(r"\b([A-Za-z]{3,})'d\b",
                lambda m: m.group(0) if m.group(1).lower() in ELIDE_KEEP else m.group(1) + "ed", t)
@@ -239,7 +246,8 @@ def main():
                 stats["duplicate"] += 1
                 continue
             seen.update(ks)
-            stanzas.append((sc, q))
+            syl = sum(syllables(w) for l in q for w in words_of(l)) / 4
+            stanzas.append((sc, q, syl))
 
     with open(SRC, encoding="utf-8") as f:
         for raw in f:
@@ -254,10 +262,11 @@ def main():
                 run = []
     flush(run)
     print(dict(stats), file=sys.stderr)
-    print(Counter(s for s, _ in stanzas), file=sys.stderr)
+    print(Counter(s[0] for s in stanzas), file=sys.stderr)
 
     rng = random.Random(SEED)
-    idx = list(range(len(stanzas)))
+    # only rhymed quatrains (AABB, ABAB, ABBA) are used; ABCB is too often chance
+    idx = [i for i in range(len(stanzas)) if stanzas[i][0] != "ABCB"]
     rng.shuffle(idx)
     held, size = set(), 0
     for i in idx:
@@ -266,8 +275,9 @@ def main():
         held.add(i)
         size += len("\n".join(stanzas[i][1])) + 2
     train = [i for i in idx if i not in held]
-    # rhymed quatrains first, then ballad (ABCB), in seeded random order, up to TARGET
-    train.sort(key=lambda i: stanzas[i][0] == "ABCB")
+    # song-length lines first (mean of at most 9 syllables: ballad, hymn and tetrameter metres), then longer
+    # ones, each tier in seeded random order, up to TARGET bytes
+    train.sort(key=lambda i: stanzas[i][2] > 9)
     chosen, size = [], 0
     for i in train:
         if size >= TARGET:
@@ -284,12 +294,14 @@ def main():
 
     os.makedirs(LYRICS, exist_ok=True)
     os.makedirs(HELDOUT, exist_ok=True)
-    rhymed = [i for i in chosen if stanzas[i][0] != "ABCB"]
-    ballad = [i for i in chosen if stanzas[i][0] == "ABCB"]
-    write(os.path.join(LYRICS, "gpc_rhymed_quatrains.txt"), rhymed)
-    write(os.path.join(LYRICS, "gpc_ballad_quatrains.txt"), ballad)
+    short = [i for i in chosen if stanzas[i][2] <= 9]
+    long_ = [i for i in chosen if stanzas[i][2] > 9]
+    write(os.path.join(LYRICS, "gpc_song_quatrains.txt"), short)
+    write(os.path.join(LYRICS, "gpc_long_line_quatrains.txt"), long_)
     write(os.path.join(HELDOUT, "verse_heldout.txt"), sorted(held))
     c = Counter(stanzas[i][0] for i in chosen)
+    hc = Counter(stanzas[i][0] for i in held)
+    print("held-out schemes:", dict(hc), file=sys.stderr)
     n = len(chosen)
     print("training schemes:", dict(c), "AABB or ABAB share: %.1f %%"
           % (100 * (c["AABB"] + c["ABAB"]) / max(n, 1)), file=sys.stderr)
