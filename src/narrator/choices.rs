@@ -113,20 +113,45 @@ pub fn clean_command(raw: &str) -> Option<String> {
     Some(c)
 }
 
-/// Up to `n` distinct choices from raw predictions, in order, skipping any
-/// in `avoid` (the action just taken).
-pub fn clean_choices(raw: &[String], n: usize, avoid: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// Up to `n` distinct choices from raw predictions, skipping any in
+/// `avoid` (the action just taken). Commands about something `passage`
+/// mentions come first (the model also predicts commands about things that
+/// are not there), and each verb is offered once while others are left,
+/// so the choices differ in kind ("examine", "open", "go").
+pub fn clean_choices(raw: &[String], n: usize, avoid: &[String], passage: &str) -> Vec<String> {
+    let mut cleaned: Vec<String> = Vec::new();
     for r in raw {
         let Some(c) = clean_command(r) else {
             continue;
         };
-        if out.contains(&c) || avoid.iter().any(|a| a.trim().eq_ignore_ascii_case(&c)) {
+        if cleaned.contains(&c) || avoid.iter().any(|a| a.trim().eq_ignore_ascii_case(&c)) {
             continue;
         }
-        out.push(c);
-        if out.len() == n {
-            break;
+        cleaned.push(c);
+    }
+    // Grounded: an object of the command (not its verb) is in the passage;
+    // a bare movement ("go north") always is.
+    let grounded = |c: &String| {
+        let content = words::content_words(c);
+        content.len() <= 1
+            || content
+                .iter()
+                .filter(|w| !c.starts_with(w.as_str()))
+                .any(|w| words::mentions(passage, w))
+    };
+    // Stable: grounded commands first, each group in the model's order.
+    let (mut ordered, rest): (Vec<String>, Vec<String>) = cleaned.into_iter().partition(grounded);
+    ordered.extend(rest);
+    let verb = |c: &str| c.split(' ').next().unwrap_or("").to_string();
+    let mut out: Vec<String> = Vec::new();
+    for c in &ordered {
+        if out.len() < n && !out.iter().any(|o| verb(o) == verb(c)) {
+            out.push(c.clone());
+        }
+    }
+    for c in &ordered {
+        if out.len() < n && !out.contains(c) {
+            out.push(c.clone());
         }
     }
     out
@@ -178,10 +203,35 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        let passage = "A door and a lamp.";
         assert_eq!(
-            clean_choices(&raw, 5, &["take lamp".into()]),
+            clean_choices(&raw, 5, &["take lamp".into()], passage),
             vec!["open the door", "go north"]
         );
-        assert_eq!(clean_choices(&raw, 1, &[]), vec!["open the door"]);
+        assert_eq!(clean_choices(&raw, 1, &[], passage), vec!["open the door"]);
+    }
+
+    #[test]
+    fn choices_about_what_is_there_and_of_different_kinds_come_first() {
+        let raw: Vec<String> = [
+            "examine purple passkey",
+            "examine table",
+            "examine chair",
+            "open the chest",
+            "take the key",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let passage = "A key lies on the table beside a chest.";
+        assert_eq!(
+            clean_choices(&raw, 3, &[], passage),
+            vec!["examine table", "open the chest", "take the key"]
+        );
+        // Fewer kinds than places: the same verb again fills them.
+        assert_eq!(
+            clean_choices(&raw[..3], 3, &[], passage),
+            vec!["examine table", "examine purple passkey", "examine chair"]
+        );
     }
 }

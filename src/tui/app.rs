@@ -748,7 +748,13 @@ impl App {
                     Vec::new()
                 };
                 raw.extend(texts);
-                let choices = clean_choices(&raw, self.config.story.choices, &avoid);
+                let passage = self
+                    .session
+                    .tree
+                    .node(node)
+                    .map(|n| n.text.clone())
+                    .unwrap_or_default();
+                let choices = clean_choices(&raw, self.config.story.choices, &avoid, &passage);
                 if choices.len() < self.config.story.choices.min(2) && attempt < CHOICE_ATTEMPTS {
                     if let Some(n) = self.session.tree.node_mut(node) {
                         n.choices = choices;
