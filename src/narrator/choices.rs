@@ -70,6 +70,11 @@ const DANGLING: &[&str] = &[
     "that",
 ];
 
+/// Verbs that make a line a statement rather than a command.
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "am", "been", "has", "had", "does", "did",
+];
+
 /// The most words a suggested choice may have.
 pub const MAX_CHOICE_WORDS: usize = 6;
 
@@ -103,6 +108,10 @@ pub fn clean_command(raw: &str) -> Option<String> {
         return None;
     }
     if !words::words(&c).all(|w| words::is_dictionary_word(&w)) {
+        return None;
+    }
+    // A command is an imperative: "the door is open" is narration.
+    if c.split(' ').any(|w| AUXILIARIES.contains(&w)) {
         return None;
     }
     // "take the" or "open a": the command stops before its object.
@@ -179,6 +188,7 @@ mod tests {
     #[test]
     fn non_commands_are_dropped() {
         for bad in [
+            "insert fancy down monitor is balanced",
             "inventory",
             "score",
             "",
