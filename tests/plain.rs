@@ -138,7 +138,11 @@ fn a_story_that_cannot_be_saved_says_so() {
     let dir = tempfile::tempdir().unwrap();
     // A file where the sessions folder should be.
     std::fs::write(dir.path().join("sessions"), "not a folder").unwrap();
-    let (code, _, err) = play(dir.path(), &["--seed", "2", "--opening", "1"], "look around\n");
+    let (code, _, err) = play(
+        dir.path(),
+        &["--seed", "2", "--opening", "1"],
+        "look around\n",
+    );
     assert_ne!(code, 0, "{err}");
     assert!(err.contains("NOT saved"), "{err}");
     assert!(!err.contains("Story saved"), "{err}");

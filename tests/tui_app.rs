@@ -97,7 +97,11 @@ fn new_story_choice_and_typed_action() {
         }) => assert!(prefix.starts_with("The letter")),
         other => panic!("{other:?}"),
     }
-    finish_passage(&mut app, "You open the envelope. The letter names a house.", 1.0);
+    finish_passage(
+        &mut app,
+        "You open the envelope. The letter names a house.",
+        1.0,
+    );
     assert_eq!(
         app.session.tree.node(0).unwrap().state,
         Some(state(0.5)),

@@ -172,7 +172,8 @@ impl App {
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         self.status = format!("Resumed \"{}\".", self.session.title);
         if other_model {
-            self.status.push_str(" It was written with another model; this one reads it anew.");
+            self.status
+                .push_str(" It was written with another model; this one reads it anew.");
         }
         if self.choices.is_empty() && self.node_role(current) != Some(Role::Player) {
             self.request_choices(current);
