@@ -143,9 +143,17 @@ pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::R
             )?;
         }
     }
+    if song.title.trim().is_empty() && args.open.is_none() {
+        if let Some(title) = song.hook_title() {
+            song.set_title(title);
+        }
+    }
     if !args.annotate {
         print!("{}", song.export_plain_text());
         return Ok(());
+    }
+    if !song.title.trim().is_empty() {
+        println!("{}\n", song.title.trim());
     }
     for (i, header) in song.headers().iter().enumerate() {
         println!("[{header}]");
@@ -158,8 +166,9 @@ pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::R
                 Some(false) => "MISSES",
                 None => "",
             };
+            let guess = if r.guessed { " guess" } else { "" };
             println!(
-                "{:<48} {:>2} syl  {} {mark}",
+                "{:<48} {:>2} syl  {} {mark}{guess}",
                 line.text,
                 r.syllables,
                 r.group.map_or('-', |g| g)

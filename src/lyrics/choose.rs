@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::lexicon::{is_archaic, is_function_word, Lexicon};
 use super::pronounce::{last_word, Pronouncer, RhymeKey};
 use super::scheme::RhymeScheme;
 
@@ -16,6 +17,9 @@ pub struct LineContext {
     /// Normalised end words not to reuse, e.g. the partner's own end word
     /// ("night"/"night" is repetition, not rhyme).
     pub avoid_end_words: HashSet<String>,
+    /// The line opens a rhyme group (a later line will have to rhyme with
+    /// it), so its end word should have common rhymes. Soft.
+    pub needs_rhymes: bool,
 }
 
 impl LineContext {
@@ -60,6 +64,7 @@ impl LineContext {
                     .find(has_words)
             });
         ctx.rhyme_with = partner.and_then(|j| p.line_rhyme_key(lines[j]));
+        ctx.needs_rhymes = partner.is_none();
         for (j, line) in lines.iter().enumerate() {
             if j == index {
                 continue;
@@ -86,7 +91,17 @@ pub struct SoftPenalties {
     /// A rhyme was required and the end word is not in the dictionary, so
     /// the match (if any) is only a spelling guess.
     pub guessed_rhyme: bool,
+    /// The end word is not in the dictionary (its rhyme is a guess).
+    pub guessed_end: bool,
+    /// The end word is archaic ("thee", "o'er").
+    pub archaic_end: bool,
+    /// The line opens a rhyme group and its end word has fewer than
+    /// [`MIN_RHYMES`] common rhymes, so its partner will be hard to write.
+    pub few_rhymes: bool,
 }
+
+/// Common rhymes a group's first end word should have.
+pub const MIN_RHYMES: usize = 5;
 
 impl SoftPenalties {
     /// Weighted sum: reusing a word is worse than blurring the scheme.
@@ -95,6 +110,12 @@ impl SoftPenalties {
             + self.avoided_rhymes
             + usize::from(self.guessed_rhyme)
     }
+
+    /// The end word itself is a poor line end (unknown, archaic, or hard to
+    /// rhyme when a rhyme will be needed).
+    pub fn weak_end(&self) -> bool {
+        self.guessed_end || self.archaic_end || self.few_rhymes
+    }
 }
 
 /// Score of one candidate; lower is better, compared in field order.
@@ -102,15 +123,35 @@ impl SoftPenalties {
 pub struct Score {
     /// A rhyme was required and not met. Dominates everything else.
     pub rhyme_missed: bool,
+    /// The line ends on a function word ("the", "of", "and", "could").
+    pub function_end: bool,
     /// |syllables - target|, 0 without a target.
     pub syllable_distance: usize,
     pub soft: SoftPenalties,
 }
 
 impl Score {
-    /// Sort key: rhyme, then syllables, then soft total.
-    pub fn rank(&self) -> (bool, usize, usize) {
-        (self.rhyme_missed, self.syllable_distance, self.soft.total())
+    /// Sort key: rhyme, then the function-word rule, then syllables more
+    /// than one off the target, then a weak end word, then the exact
+    /// syllable distance, then the soft total.
+    pub fn rank(&self) -> (bool, bool, usize, bool, usize, usize) {
+        (
+            self.rhyme_missed,
+            self.function_end,
+            self.syllable_distance.saturating_sub(1),
+            self.soft.weak_end(),
+            self.syllable_distance,
+            self.soft.total(),
+        )
+    }
+
+    /// Meets every rule: rhyme, no function-word end, within one syllable,
+    /// and a good end word.
+    pub fn is_good(&self) -> bool {
+        !self.rhyme_missed
+            && !self.function_end
+            && self.syllable_distance <= 1
+            && !self.soft.weak_end()
     }
 }
 
@@ -140,18 +181,31 @@ pub fn score_line(p: &Pronouncer, text: &str, ctx: &LineContext) -> (Score, usiz
     let avoided_end_word = end
         .as_ref()
         .is_some_and(|w| ctx.avoid_end_words.contains(w));
+    let function_end = end.as_deref().is_none_or(is_function_word);
     // Ending on an avoided word never satisfies the rhyme: it is the
-    // partner's word (or another repeat), not a rhyme.
-    let rhyme_missed = ctx
-        .rhyme_with
-        .as_ref()
-        .is_some_and(|want| avoided_end_word || !key.as_ref().is_some_and(|k| k.matches(want)));
+    // partner's word (or another repeat), not a rhyme; nor does a function
+    // word, which rhymes with nothing.
+    let rhyme_missed = ctx.rhyme_with.as_ref().is_some_and(|want| {
+        avoided_end_word || function_end || !key.as_ref().is_some_and(|k| k.matches(want))
+    });
+    let guessed_end = key.as_ref().is_some_and(RhymeKey::is_guessed);
     let soft = SoftPenalties {
         avoided_end_word,
         avoided_rhymes: key.as_ref().map_or(0, |k| {
             ctx.avoid_rhymes.iter().filter(|a| k.matches(a)).count()
         }),
-        guessed_rhyme: ctx.rhyme_with.is_some() && key.as_ref().is_some_and(RhymeKey::is_guessed),
+        guessed_rhyme: ctx.rhyme_with.is_some() && guessed_end,
+        guessed_end,
+        archaic_end: end.as_deref().is_some_and(is_archaic),
+        few_rhymes: ctx.needs_rhymes
+            && !guessed_end
+            && !function_end
+            && end.as_deref().is_some_and(|w| {
+                let mut exclude = ctx.avoid_end_words.clone();
+                exclude.insert(w.to_string());
+                key.as_ref()
+                    .is_none_or(|k| Lexicon::builtin().rhymes_for(k, &exclude).len() < MIN_RHYMES)
+            }),
     };
     let syllable_distance = ctx
         .syllable_target
@@ -159,6 +213,7 @@ pub fn score_line(p: &Pronouncer, text: &str, ctx: &LineContext) -> (Score, usiz
     (
         Score {
             rhyme_missed,
+            function_end,
             syllable_distance,
             soft,
         },

@@ -16,6 +16,9 @@
 //!   and two known words rhyme when any of their keys match.
 //! * Two words rhyme when their keys match and they are not the same word.
 //!   A line's rhyme is its last word's.
+//! * Function words (articles, prepositions, conjunctions, auxiliary verbs;
+//!   [`lexicon::FUNCTION_WORDS`]) rhyme with nothing, and a generated line
+//!   never ends on one.
 //!
 //! # Fallback for unknown words
 //!
@@ -29,7 +32,10 @@
 //! * Rhyme key: the last vowel group plus the letters after it, after
 //!   ck/c->k, ph->f, igh->ie, vowel+consonant+silent e -> vowel+e+consonant
 //!   and consonant+y -> ee. Such keys report [`RhymeKey::is_guessed`], and
-//!   whenever either side is guessed, words are compared by spelling keys.//!
+//!   whenever either side is guessed, words are compared by spelling keys.
+//!   A line whose end word is a guess is marked as such (`~` in the editor,
+//!   `guess` in `--annotate`).
+//!
 //! # Song structure
 //!
 //! A repeated section (usually the chorus) is a [`Section`] whose
@@ -37,12 +43,14 @@
 //! section's lines, and export writes it out in full. See [`song`].
 
 pub mod choose;
+pub mod lexicon;
 pub mod pronounce;
 pub mod scheme;
 pub mod song;
 pub mod write;
 
 pub use choose::{choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties};
+pub use lexicon::{is_archaic, is_function_word, Lexicon};
 pub use pronounce::{
     line_rhyme_key, line_syllables, normalize_word, rhyme_key, rhymes, syllables, Pronouncer,
     RhymeKey,

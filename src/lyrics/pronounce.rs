@@ -149,10 +149,16 @@ impl Pronouncer {
         self.rhyme_key_norm(&Normalized::new(word))
     }
 
-    /// Whether two words rhyme: matching rhyme keys, and not the same word.
+    /// Whether two words rhyme: matching rhyme keys, not the same word, and
+    /// neither a function word ("the" and "a" rhyme with nothing; see
+    /// [`super::lexicon::is_function_word`]).
     pub fn rhymes(&self, a: &str, b: &str) -> bool {
         let (na, nb) = (Normalized::new(a), Normalized::new(b));
         if na.core.is_empty() || nb.core.is_empty() || na.core == nb.core {
+            return false;
+        }
+        if super::lexicon::is_function_word(&na.core) || super::lexicon::is_function_word(&nb.core)
+        {
             return false;
         }
         match (self.rhyme_key_norm(&na), self.rhyme_key_norm(&nb)) {

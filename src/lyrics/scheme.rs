@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::lexicon::is_function_word;
 use super::pronounce::{last_word, Pronouncer, RhymeKey};
 
 /// Longest pattern accepted; longer ones are almost surely a paste mistake.
@@ -182,6 +183,12 @@ pub struct LineReport {
     /// Whether the line rhymes with `partner`; `None` when there is no partner
     /// (first line of its group, or free scheme).
     pub rhymes_with_partner: Option<bool>,
+    /// The end word is missing from the CMU dictionary: its rhyme and
+    /// syllables are guesses from spelling (shown as a guess).
+    pub guessed: bool,
+    /// The line ends on a function word (article, preposition, conjunction,
+    /// auxiliary verb), which a song line should not.
+    pub function_end: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,8 +215,11 @@ pub fn check_with(p: &Pronouncer, lines: &[&str], scheme: &RhymeScheme) -> Schem
             Some((word, key))
         })
         .collect();
+    // A function word ("the", "a", "of") rhymes with nothing.
     let rhyme = |i: usize, j: usize| match (&ends[i], &ends[j]) {
-        (Some((wi, ki)), Some((wj, kj))) => wi != wj && ki.matches(kj),
+        (Some((wi, ki)), Some((wj, kj))) => {
+            wi != wj && ki.matches(kj) && !is_function_word(wi) && !is_function_word(wj)
+        }
         _ => false,
     };
 
@@ -229,6 +239,8 @@ pub fn check_with(p: &Pronouncer, lines: &[&str], scheme: &RhymeScheme) -> Schem
             rhyme_key: ends[i].as_ref().map(|(_, k)| k.clone()),
             partner,
             rhymes_with_partner: partner.map(|j| rhyme(i, j)),
+            guessed: ends[i].as_ref().is_some_and(|(_, k)| k.is_guessed()),
+            function_end: ends[i].as_ref().is_some_and(|(w, _)| is_function_word(w)),
         });
     }
 

@@ -436,6 +436,30 @@ impl Song {
         headers
     }
 
+    /// A title from the song's hook: the first line of the first chorus
+    /// (else of the first section with words), without trailing
+    /// punctuation, first letter capitalised. `None` for a song without
+    /// words.
+    pub fn hook_title(&self) -> Option<String> {
+        let first_line = |s: &Section| {
+            s.lines
+                .iter()
+                .map(|l| l.text.trim())
+                .find(|t| t.chars().any(char::is_alphabetic))
+                .map(str::to_string)
+        };
+        let chorus = self
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::Chorus && !s.is_repeat())
+            .and_then(first_line);
+        let line = chorus.or_else(|| self.sections.iter().find_map(first_line))?;
+        let line = line.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        let mut chars = line.chars();
+        let first = chars.next()?;
+        Some(first.to_uppercase().chain(chars).collect())
+    }
+
     /// Plain text: optional title, then `[Header]` and the lines of each
     /// section, repeats written out in full. Blank lines inside a section are
     /// left out so they can't be mistaken for section breaks.
@@ -687,6 +711,20 @@ mod tests {
         let _ = s.export_plain_text();
         let json = serde_json::to_string(&s).unwrap();
         assert!(serde_json::from_str::<Song>(&json).is_err());
+    }
+
+    #[test]
+    fn hook_title_comes_from_the_chorus() {
+        let mut song = Song::new("");
+        assert_eq!(song.hook_title(), None);
+        let v = song.add_section(SectionKind::Verse, aabb());
+        song.push_line(v, "down by the river").unwrap();
+        assert_eq!(song.hook_title().as_deref(), Some("Down by the river"));
+        let c = song.add_section(SectionKind::Chorus, aabb());
+        song.push_line(c, "  ").unwrap();
+        song.push_line(c, "hold on to the light,").unwrap();
+        song.add_repeat(c).unwrap();
+        assert_eq!(song.hook_title().as_deref(), Some("Hold on to the light"));
     }
 
     #[test]

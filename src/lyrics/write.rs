@@ -1,17 +1,51 @@
-//! Writing lines with the lyrics model: candidates are sampled in batches
-//! from the song's state and the one that meets the rhyme scheme and comes
-//! closest to the syllable target is kept.
+//! Writing lines with the lyrics model.
+//!
+//! Candidates are sampled in batches from the song's state, remembering the
+//! model's state at every word boundary. A line that must rhyme is then
+//! finished by construction: at each boundary where the syllables allow it,
+//! the common words that rhyme with the partner (see
+//! [`super::lexicon::Lexicon`]) are scored as continuations of the model's
+//! state (the log-probability of each character plus that of ending the
+//! line after the word), by a best-first search over a letter trie of the
+//! rhyme set, batched through `step_batch`. The line ends on the word the
+//! model finds most probable, less a penalty for being one syllable off the
+//! target. Every character of the line is one the model gives probability
+//! to: the prefix is sampled, the rhyme word is chosen by the model's own
+//! probabilities among the rhyming words. Lines that need no rhyme (the
+//! first of a group, free schemes) are cut at the word boundary that best
+//! meets the rules: not on a function word, within one syllable, on a word
+//! with common rhymes.
+use crate::lm::generate::feed;
+use crate::lm::kernels::on_compute_pool;
+use crate::lm::{InferenceModel, LstmState, Sampler, SamplingConfig, Scratch};
 
-use crate::lm::generate::{feed, generate_candidates};
-use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
-
-use super::choose::{choose_line, LineContext};
+use super::choose::{choose_line, clean_candidate, Choice, LineContext};
+use super::lexicon::{is_archaic, Lexicon};
+use super::pronounce::Pronouncer;
 use super::scheme::RhymeScheme;
 use super::song::Song;
 
 #[cfg(test)]
 mod tests {
-    use super::word_prefixes;
+    use super::{allowed_syllables, log_softmax, word_prefixes};
+
+    #[test]
+    fn syllables_a_rhyme_word_may_have() {
+        // 6 syllables written, target 8: a word of 1, 2 or 3 syllables.
+        assert_eq!(allowed_syllables(6, Some(8)), 0b1110);
+        // Already at 8: only a one-syllable word (9 in all).
+        assert_eq!(allowed_syllables(8, Some(8)), 0b10);
+        assert_eq!(allowed_syllables(10, Some(8)), 0);
+        assert_eq!(allowed_syllables(0, None) & 1, 0);
+    }
+
+    #[test]
+    fn log_softmax_sums_to_one() {
+        let lp = log_softmax(&[1.0, 2.0, f32::NEG_INFINITY, 0.5]);
+        let total: f32 = lp.iter().map(|l| l.exp()).sum();
+        assert!((total - 1.0).abs() < 1e-5);
+        assert_eq!(lp[2], f32::NEG_INFINITY);
+    }
 
     #[test]
     fn prefixes_end_at_word_boundaries() {
@@ -26,7 +60,7 @@ mod tests {
 pub struct WriteSettings {
     /// Candidates per batch.
     pub batch: usize,
-    /// Batches tried at most while no candidate meets the rhyme.
+    /// Batches tried at most while no candidate meets the rules.
     pub max_batches: usize,
     pub temperature: f32,
 }
@@ -48,7 +82,24 @@ pub struct WrittenLine {
     pub rhyme_satisfied: bool,
     /// Candidates sampled to find it.
     pub candidates: usize,
+    /// The end word was chosen from the partner's rhyme set by the model's
+    /// probabilities (rather than found in a sampled line).
+    pub rhyme_searched: bool,
+    /// The end word is missing from the dictionary: its rhyme is a guess.
+    pub guessed: bool,
 }
+
+/// Penalty, in nats, for a rhyme word that leaves the line one syllable off
+/// the target (two or more off is never chosen).
+const OFF_BY_ONE_PENALTY: f64 = 2.0;
+/// Penalty per other rhyme group the word also rhymes with.
+const OTHER_GROUP_PENALTY: f64 = 3.0;
+/// Penalty when the sampled start of the line holds an archaic word.
+const ARCHAIC_PREFIX_PENALTY: f64 = 3.0;
+/// Model steps the rhyme search may take for one batch of candidates.
+const SEARCH_STEPS: usize = 4000;
+/// Streams stepped together in the rhyme search.
+const SEARCH_BATCH: usize = 48;
 
 /// Writes line `index` of a section whose earlier lines are `lines`,
 /// continuing from `state` (the song so far). On return `state` has read
@@ -72,26 +123,31 @@ pub fn write_line(
         max_tokens: 90,
         ..SamplingConfig::default()
     };
-    let mut best: Option<super::choose::Choice> = None;
+    let rhyme_set = RhymeSet::new(model, &ctx);
+    let mut best: Option<Choice> = None;
+    let mut searched = false;
     let mut tried = 0;
     for round in 0..settings.max_batches.max(1) {
-        let cands = generate_candidates(
-            &model.net,
-            &model.vocab,
+        let cands = sample_lines(
+            model,
             state,
             settings.batch.max(1),
             &sampling,
-            &["\n".to_string()],
             seed.wrapping_mul(1000)
                 .wrapping_add(round as u64 * settings.batch as u64),
-            || true,
         );
         tried += cands.len();
-        // Candidates from every batch so far compete; the first batch that
-        // holds a rhyme ends the search.
-        // Every word boundary of a sampled line is a possible line end: a
-        // line that runs past its rhyme can stop on it. This multiplies the
-        // choices at no sampling cost.
+        if let Some(set) = &rhyme_set {
+            if let Some(text) = search_rhyme(model, &cands, set, &ctx) {
+                let choice = choose_line(std::slice::from_ref(&text), &ctx);
+                if let Some(c) = choice.filter(|c| c.rhyme_satisfied) {
+                    best = Some(c);
+                    searched = true;
+                    break;
+                }
+            }
+        }
+        // Every word boundary of a sampled line is a possible line end.
         let mut texts: Vec<String> = cands
             .iter()
             .flat_map(|g| word_prefixes(&g.text, 3))
@@ -100,25 +156,22 @@ pub fn write_line(
             texts.push(b.text.clone());
         }
         if let Some(choice) = choose_line(&texts, &ctx) {
-            let better = best
+            if best
                 .as_ref()
-                .is_none_or(|b| choice.score.rank() < b.score.rank());
-            if better {
+                .is_none_or(|b| choice.score.rank() < b.score.rank())
+            {
                 best = Some(choice);
             }
         }
-        let close_enough = best.as_ref().is_some_and(|b| {
-            b.rhyme_satisfied
-                && syllable_target.is_none_or(|t| (b.syllables as i64 - i64::from(t)).abs() <= 1)
-        });
-        if close_enough {
+        if best.as_ref().is_some_and(|b| b.score.is_good()) {
             break;
         }
     }
-    let (text, syllables, rhyme_satisfied) = match best {
-        Some(b) => (b.text, b.syllables, b.rhyme_satisfied),
+    let (text, syllables, rhyme_satisfied) = match &best {
+        Some(b) => (b.text.clone(), b.syllables, b.rhyme_satisfied),
         None => (String::new(), 0, false),
     };
+    let guessed = best.as_ref().is_some_and(|b| b.score.soft.guessed_end);
     let mut scratch = Scratch::default();
     feed(
         &model.net,
@@ -132,7 +185,429 @@ pub fn write_line(
         syllables,
         rhyme_satisfied,
         candidates: tried,
+        rhyme_searched: searched,
+        guessed,
     }
+}
+
+/// A sampled line and the model's state after each space that follows a
+/// word (the state from which the next word would be written).
+struct SampledLine {
+    text: String,
+    /// `(byte length of text read, state after it)`.
+    boundaries: Vec<(usize, LstmState)>,
+}
+
+/// Samples `n` lines from `state` together (stream `i` uses seed
+/// `seed + i`), each up to its newline or `config.max_tokens` characters.
+fn sample_lines(
+    model: &InferenceModel,
+    state: &LstmState,
+    n: usize,
+    config: &SamplingConfig,
+    seed: u64,
+) -> Vec<SampledLine> {
+    let net = &model.net;
+    let vocab = &model.vocab;
+    on_compute_pool(move || {
+        let v = net.vocab_size();
+        let mut samplers: Vec<Sampler> = (0..n)
+            .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
+            .collect();
+        let mut states = vec![state.clone(); n];
+        let mut first = vec![0.0; v];
+        net.logits(state, &mut first);
+        let mut logits = vec![first; n];
+        let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut out: Vec<SampledLine> = (0..n)
+            .map(|_| SampledLine {
+                text: String::new(),
+                boundaries: Vec::new(),
+            })
+            .collect();
+        let mut done = vec![false; n];
+        let mut scratch = Scratch::default();
+        for _ in 0..config.max_tokens {
+            let active: Vec<usize> = (0..n).filter(|&i| !done[i]).collect();
+            if active.is_empty() {
+                break;
+            }
+            let mut tokens = Vec::with_capacity(active.len());
+            let mut stepping = Vec::with_capacity(active.len());
+            for &i in &active {
+                let tok = samplers[i].sample(&logits[i], &histories[i]);
+                histories[i].push(tok);
+                let ch = vocab.char_of(tok);
+                if ch == '\n' {
+                    done[i] = true;
+                    continue;
+                }
+                out[i].text.push(ch);
+                tokens.push(tok);
+                stepping.push(i);
+            }
+            if stepping.is_empty() {
+                break;
+            }
+            let mut batch_states: Vec<LstmState> = stepping
+                .iter()
+                .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
+                .collect();
+            let mut batch_logits: Vec<Vec<f32>> = stepping
+                .iter()
+                .map(|&i| std::mem::take(&mut logits[i]))
+                .collect();
+            {
+                let mut outs: Vec<&mut [f32]> =
+                    batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+                net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
+            }
+            for ((&i, s), l) in stepping.iter().zip(batch_states).zip(batch_logits) {
+                let t = &out[i].text;
+                let at_boundary = t.ends_with(' ')
+                    && t[..t.len() - 1]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| !c.is_whitespace());
+                let len = t.len();
+                if at_boundary {
+                    out[i].boundaries.push((len, s.clone()));
+                }
+                states[i] = s;
+                logits[i] = l;
+            }
+        }
+        out
+    })
+}
+
+/// The words that may end a line that must rhyme, as a letter trie in the
+/// model's tokens.
+struct RhymeSet {
+    words: Vec<&'static str>,
+    syllables: Vec<usize>,
+    /// Search penalty of each word (rhyming with another group too).
+    penalty: Vec<f64>,
+    nodes: Vec<TrieNode>,
+    /// Tokens that end a line after a word: newline and punctuation.
+    end_tokens: Vec<u32>,
+}
+
+struct TrieNode {
+    token: u32,
+    children: Vec<u32>,
+    word: Option<u32>,
+    /// Bit `s` set when a word of `s` syllables (31 for more) lies below.
+    syllable_mask: u32,
+}
+
+impl RhymeSet {
+    /// `None` when the line needs no rhyme or no common word rhymes.
+    fn new(model: &InferenceModel, ctx: &LineContext) -> Option<RhymeSet> {
+        let key = ctx.rhyme_with.as_ref()?;
+        let p = Pronouncer::builtin();
+        let vocab = &model.vocab;
+        let mut set = RhymeSet {
+            words: Vec::new(),
+            syllables: Vec::new(),
+            penalty: Vec::new(),
+            nodes: vec![TrieNode {
+                token: 0,
+                children: Vec::new(),
+                word: None,
+                syllable_mask: 0,
+            }],
+            end_tokens: ['\n', ',', '.', ';', ':', '!', '?']
+                .into_iter()
+                .filter(|&c| vocab.contains(c))
+                .map(|c| vocab.token(c))
+                .collect(),
+        };
+        for w in Lexicon::builtin().rhymes_for(key, &ctx.avoid_end_words) {
+            if !w.chars().all(|c| vocab.contains(c)) {
+                continue;
+            }
+            let syl = p.syllables(w);
+            let bit = 1u32 << syl.min(31);
+            let other_groups = p.rhyme_key(w).map_or(0, |k| {
+                ctx.avoid_rhymes.iter().filter(|a| k.matches(a)).count()
+            });
+            let id = set.words.len() as u32;
+            set.words.push(w);
+            set.syllables.push(syl);
+            set.penalty.push(other_groups as f64 * OTHER_GROUP_PENALTY);
+            let mut node = 0usize;
+            set.nodes[0].syllable_mask |= bit;
+            for c in w.chars() {
+                let tok = vocab.token(c);
+                let next = set.nodes[node]
+                    .children
+                    .iter()
+                    .copied()
+                    .find(|&ch| set.nodes[ch as usize].token == tok);
+                node = match next {
+                    Some(ch) => ch as usize,
+                    None => {
+                        set.nodes.push(TrieNode {
+                            token: tok,
+                            children: Vec::new(),
+                            word: None,
+                            syllable_mask: 0,
+                        });
+                        let new = set.nodes.len() - 1;
+                        set.nodes[node].children.push(new as u32);
+                        new
+                    }
+                };
+                set.nodes[node].syllable_mask |= bit;
+            }
+            set.nodes[node].word = Some(id);
+        }
+        (!set.words.is_empty()).then_some(set)
+    }
+}
+
+/// A place where a rhyme word may go: a sampled line's start up to a word
+/// boundary.
+struct Root {
+    prefix: String,
+    /// Syllable counts a word may have here (bit mask as in [`TrieNode`]).
+    allowed: u32,
+    syllables: usize,
+    penalty: f64,
+}
+
+/// A node of the best-first search, ordered by its score (higher first).
+struct Item {
+    score: f64,
+    kind: ItemKind,
+}
+
+enum ItemKind {
+    /// Feed trie node `node`'s letter to expanded state `parent`.
+    Step { parent: usize, node: u32, root: u32 },
+    /// A finished word.
+    Word { root: u32, word: u32 },
+}
+
+impl PartialEq for Item {
+    fn eq(&self, other: &Self) -> bool {
+        self.score.total_cmp(&other.score).is_eq()
+    }
+}
+impl Eq for Item {}
+impl PartialOrd for Item {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Item {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.score.total_cmp(&other.score)
+    }
+}
+
+fn log_softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        return vec![f32::NEG_INFINITY; logits.len()];
+    }
+    let sum: f32 = logits
+        .iter()
+        .filter(|l| l.is_finite())
+        .map(|&l| (l - max).exp())
+        .sum();
+    let log_sum = sum.ln() + max;
+    logits
+        .iter()
+        .map(|&l| {
+            if l.is_finite() {
+                l - log_sum
+            } else {
+                f32::NEG_INFINITY
+            }
+        })
+        .collect()
+}
+
+/// Syllable counts (as a bit mask) a word may have after a prefix of
+/// `prefix` syllables so the line stays within one of `target`.
+fn allowed_syllables(prefix: usize, target: Option<u8>) -> u32 {
+    match target {
+        None => !1,
+        Some(t) => {
+            let t = usize::from(t);
+            let lo = (t.saturating_sub(1)).saturating_sub(prefix).max(1);
+            let hi = (t + 1).saturating_sub(prefix);
+            (lo..=hi.min(31)).fold(0, |m, s| m | (1 << s))
+        }
+    }
+}
+
+/// The best line end among the rhyme set's words at every usable word
+/// boundary of `cands`: the highest model log-probability of the word and
+/// of the line ending after it, less the penalties. Exact best-first
+/// search (scores only fall as letters are added), capped at
+/// [`SEARCH_STEPS`] model steps, after which the best word found so far is
+/// used.
+fn search_rhyme(
+    model: &InferenceModel,
+    cands: &[SampledLine],
+    set: &RhymeSet,
+    ctx: &LineContext,
+) -> Option<String> {
+    let p = Pronouncer::builtin();
+    let net = &model.net;
+    let mut roots: Vec<Root> = Vec::new();
+    let mut expanded: Vec<(LstmState, Vec<f32>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for c in cands {
+        for (at, state) in &c.boundaries {
+            let Some(prefix) = clean_candidate(&c.text[..*at]) else {
+                continue;
+            };
+            if !seen.insert(prefix.clone()) {
+                continue;
+            }
+            let syllables = p.line_syllables(&prefix);
+            let allowed = allowed_syllables(syllables, ctx.syllable_target);
+            if allowed & set.nodes[0].syllable_mask == 0 {
+                continue;
+            }
+            let archaic = prefix.split_whitespace().any(is_archaic);
+            let mut logits = vec![0.0; net.vocab_size()];
+            net.logits(state, &mut logits);
+            expanded.push((state.clone(), log_softmax(&logits)));
+            roots.push(Root {
+                prefix,
+                allowed,
+                syllables,
+                penalty: if archaic { ARCHAIC_PREFIX_PENALTY } else { 0.0 },
+            });
+        }
+    }
+    if roots.is_empty() {
+        return None;
+    }
+    let penalty = |root: &Root, word: usize| -> f64 {
+        let total = root.syllables + set.syllables[word];
+        let off = ctx
+            .syllable_target
+            .map_or(0, |t| total.abs_diff(usize::from(t)));
+        root.penalty + set.penalty[word] + if off == 0 { 0.0 } else { OFF_BY_ONE_PENALTY }
+    };
+    let mut heap = std::collections::BinaryHeap::new();
+    for (r, root) in roots.iter().enumerate() {
+        for &child in &set.nodes[0].children {
+            let node = &set.nodes[child as usize];
+            if node.syllable_mask & root.allowed != 0 {
+                heap.push(Item {
+                    score: f64::from(expanded[r].1[node.token as usize]) - root.penalty,
+                    kind: ItemKind::Step {
+                        parent: r,
+                        node: child,
+                        root: r as u32,
+                    },
+                });
+            }
+        }
+    }
+    let mut best: Option<(f64, u32, u32)> = None;
+    let mut steps = 0;
+    let mut scratch = Scratch::default();
+    let found = on_compute_pool(|| loop {
+        match heap.peek() {
+            None => return None,
+            Some(Item {
+                kind: ItemKind::Word { root, word },
+                ..
+            }) => return Some((*root, *word)),
+            Some(_) => {}
+        }
+        if steps >= SEARCH_STEPS {
+            return None;
+        }
+        let mut batch = Vec::with_capacity(SEARCH_BATCH);
+        while batch.len() < SEARCH_BATCH
+            && heap
+                .peek()
+                .is_some_and(|i| matches!(i.kind, ItemKind::Step { .. }))
+        {
+            batch.extend(heap.pop());
+        }
+        steps += batch.len();
+        let tokens: Vec<u32> = batch
+            .iter()
+            .map(|i| match i.kind {
+                ItemKind::Step { node, .. } => set.nodes[node as usize].token,
+                ItemKind::Word { .. } => 0,
+            })
+            .collect();
+        let mut states: Vec<LstmState> = batch
+            .iter()
+            .map(|i| match i.kind {
+                ItemKind::Step { parent, .. } => expanded[parent].0.clone(),
+                ItemKind::Word { .. } => net.zero_state(),
+            })
+            .collect();
+        let mut logits = vec![vec![0.0f32; net.vocab_size()]; batch.len()];
+        {
+            let mut outs: Vec<&mut [f32]> = logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+            net.step_batch(&tokens, &mut states, &mut outs, &mut scratch);
+        }
+        for ((item, state), logits) in batch.into_iter().zip(states).zip(logits) {
+            let ItemKind::Step { node, root, .. } = item.kind else {
+                continue;
+            };
+            let lp = log_softmax(&logits);
+            let n = &set.nodes[node as usize];
+            let r = &roots[root as usize];
+            if let Some(w) = n.word {
+                let syl = set.syllables[w as usize];
+                if r.allowed & (1 << syl.min(31)) != 0 {
+                    let end: f64 = set
+                        .end_tokens
+                        .iter()
+                        .map(|&t| f64::from(lp[t as usize]).exp())
+                        .sum();
+                    // The root's penalty is already in the item's score.
+                    let score =
+                        item.score + end.max(1e-12).ln() - (penalty(r, w as usize) - r.penalty);
+                    if best.is_none_or(|b| score > b.0) {
+                        best = Some((score, root, w));
+                    }
+                    heap.push(Item {
+                        score,
+                        kind: ItemKind::Word { root, word: w },
+                    });
+                }
+            }
+            let parent = expanded.len();
+            for &child in &n.children {
+                let c = &set.nodes[child as usize];
+                if c.syllable_mask & r.allowed != 0 {
+                    heap.push(Item {
+                        score: item.score + f64::from(lp[c.token as usize]),
+                        kind: ItemKind::Step {
+                            parent,
+                            node: child,
+                            root,
+                        },
+                    });
+                }
+            }
+            expanded.push((state, lp));
+        }
+    });
+    let (root, word) = found.or(best.map(|b| (b.1, b.2)))?;
+    Some(format!(
+        "{} {}",
+        roots[root as usize].prefix, set.words[word as usize]
+    ))
 }
 
 /// The prefixes of `text` that end at a word boundary and hold at least

@@ -506,6 +506,12 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
                 Some(false) => Span::styled("✗", Style::default().fg(Color::Red)),
                 None => Span::raw(" "),
             };
+            // The end word is not in the dictionary: rhyme and syllables are guesses.
+            let guess = if r.guessed {
+                Span::styled("~", Style::default().fg(Color::Yellow))
+            } else {
+                Span::raw(" ")
+            };
             let target = sec.syllable_target.map(usize::from);
             let syl_style = match target {
                 Some(t) if t.abs_diff(r.syllables) <= 1 => Style::default().fg(Color::Green),
@@ -522,7 +528,7 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
                 Span::styled(format!("{:>2} ", r.syllables), syl_style),
                 Span::raw(format!("{} ", r.group.unwrap_or('-'))),
                 rhyme,
-                Span::raw(" "),
+                guess,
                 Span::styled(text, style),
             ]));
         }
@@ -668,6 +674,35 @@ pub fn song_exit_report(
 #[cfg(test)]
 mod exit_tests {
     use super::*;
+
+    /// A line whose end word is missing from the dictionary is marked `~`.
+    #[test]
+    fn guessed_end_words_are_marked() {
+        use ratatui::backend::TestBackend;
+        let mut song = Song::new("t");
+        let s = song.add_section(
+            crate::lyrics::SectionKind::Verse,
+            crate::lyrics::RhymeScheme::parse("AABB").unwrap(),
+        );
+        song.push_line(s, "we walked along the road tonight")
+            .unwrap();
+        song.push_line(s, "and sang a song so blorptastic").unwrap();
+        let app = LyricsApp::new(song, None, 4);
+        let mut term = ratatui::Terminal::new(TestBackend::new(80, 12)).unwrap();
+        term.draw(|f| render(&app, f)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let rows: Vec<String> = (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect();
+        let known = rows.iter().find(|r| r.contains("road tonight")).unwrap();
+        let guessed = rows.iter().find(|r| r.contains("blorptastic")).unwrap();
+        assert!(guessed.contains("~and sang"), "{guessed}");
+        assert!(!known.contains('~'), "{known}");
+    }
 
     #[test]
     fn no_false_song_saved() {
