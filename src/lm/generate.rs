@@ -108,6 +108,36 @@ pub fn generate(
     })
 }
 
+/// Steps streams `which` of `states`/`logits` together with `tokens` (one
+/// per listed stream): one weight read for all of them. Their states and
+/// logits move into the batch and back.
+pub fn step_streams(
+    net: &FastLstm,
+    which: &[usize],
+    tokens: &[u32],
+    states: &mut [LstmState],
+    logits: &mut [Vec<f32>],
+    scratch: &mut Scratch,
+) {
+    let mut batch_states: Vec<LstmState> = which
+        .iter()
+        .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
+        .collect();
+    let mut batch_logits: Vec<Vec<f32>> = which
+        .iter()
+        .map(|&i| std::mem::take(&mut logits[i]))
+        .collect();
+    {
+        let mut outs: Vec<&mut [f32]> =
+            batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+        net.step_batch(tokens, &mut batch_states, &mut outs, scratch);
+    }
+    for ((&i, s), l) in which.iter().zip(batch_states).zip(batch_logits) {
+        states[i] = s;
+        logits[i] = l;
+    }
+}
+
 /// Samples `n` continuations of `state` together (one weight read per step
 /// for all of them). Candidate `i` uses seed `seed + i`, so the set is
 /// reproducible. `keep_going` is asked between steps and can cancel.
@@ -168,24 +198,7 @@ pub fn generate_candidates(
                     }
                 }
             }
-            // Step the active streams together; their states and logits move out and back.
-            let mut batch_states: Vec<LstmState> = active
-                .iter()
-                .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
-                .collect();
-            let mut batch_logits: Vec<Vec<f32>> = active
-                .iter()
-                .map(|&i| std::mem::take(&mut logits[i]))
-                .collect();
-            {
-                let mut outs: Vec<&mut [f32]> =
-                    batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
-                net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
-            }
-            for ((&i, s), l) in active.iter().zip(batch_states).zip(batch_logits) {
-                states[i] = s;
-                logits[i] = l;
-            }
+            step_streams(net, &active, &tokens, &mut states, &mut logits, &mut scratch);
         }
         (0..n)
             .map(|i| {
@@ -307,25 +320,11 @@ pub fn generate_guided(
                     ends[i] = Some((StopReason::StopString, cut.min(texts[i].len())));
                 }
             }
-            let mut batch_states: Vec<LstmState> = active
-                .iter()
-                .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
-                .collect();
-            let mut batch_logits: Vec<Vec<f32>> = active
-                .iter()
-                .map(|&i| std::mem::take(&mut logits[i]))
-                .collect();
-            {
-                let mut outs: Vec<&mut [f32]> =
-                    batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
-                net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
-            }
-            for ((&i, s), l) in active.iter().zip(batch_states).zip(batch_logits) {
+            step_streams(net, &active, &tokens, &mut states, &mut logits, &mut scratch);
+            for &i in &active {
                 if ends[i].is_none() && guide.is_boundary(&texts[i]) {
-                    boundaries[i].push((texts[i].len(), s.clone()));
+                    boundaries[i].push((texts[i].len(), states[i].clone()));
                 }
-                states[i] = s;
-                logits[i] = l;
             }
         }
         (0..n)
