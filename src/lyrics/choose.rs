@@ -95,6 +95,11 @@ pub struct SoftPenalties {
     pub guessed_end: bool,
     /// The end word is archaic ("thee", "o'er").
     pub archaic_end: bool,
+    /// Archaic words anywhere in the line ("thee", "hath").
+    pub archaic_words: usize,
+    /// Words anywhere in the line missing from the dictionary (misspellings,
+    /// invented words; their syllables are guesses).
+    pub unknown_words: usize,
     /// The line opens a rhyme group and its end word has fewer than
     /// [`MIN_RHYMES`] common rhymes, so its partner will be hard to write.
     pub few_rhymes: bool,
@@ -109,6 +114,8 @@ impl SoftPenalties {
         2 * usize::from(self.avoided_end_word)
             + self.avoided_rhymes
             + usize::from(self.guessed_rhyme)
+            + 2 * self.archaic_words
+            + self.unknown_words
     }
 
     /// The end word itself is a poor line end (unknown, archaic, or hard to
@@ -197,6 +204,8 @@ pub fn score_line(p: &Pronouncer, text: &str, ctx: &LineContext) -> (Score, usiz
         guessed_rhyme: ctx.rhyme_with.is_some() && guessed_end,
         guessed_end,
         archaic_end: end.as_deref().is_some_and(is_archaic),
+        archaic_words: text.split_whitespace().filter(|w| is_archaic(w)).count(),
+        unknown_words: unknown_words(p, text),
         few_rhymes: ctx.needs_rhymes
             && !guessed_end
             && !function_end
@@ -219,6 +228,13 @@ pub fn score_line(p: &Pronouncer, text: &str, ctx: &LineContext) -> (Score, usiz
         },
         syllables,
     )
+}
+
+/// Words of `text` with letters that the dictionary does not know.
+pub fn unknown_words(p: &Pronouncer, text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic) && !p.contains(w))
+        .count()
 }
 
 /// Best candidate for a line using the built-in dictionary; `None` when no

@@ -28,7 +28,7 @@ const WORDS: &str = include_str!("words.txt");
 pub const FUNCTION_WORDS: &[&str] = &[
     // articles and other determiners
     "a", "an", "the", "my", "your", "our", "their", "its", "thy", "every", "each",
-    "this", "these", "those", "whose", "which",
+    "this", "these", "those", "whose", "which", "what",
     // subject pronouns
     "i", "he", "she", "we", "they",
     // prepositions
@@ -46,7 +46,8 @@ pub const FUNCTION_WORDS: &[&str] = &[
     // pronoun + auxiliary
     "i'm", "i'll", "i've", "i'd", "you're", "you'll", "you've", "you'd", "we're", "we'll",
     "we've", "they're", "they'll", "they've", "it's", "he's", "she's", "that's", "there's",
-    "what's", "he'll", "she'll", "it'll", "'tis", "'twas", "tis", "twas",
+    "what's", "he'll", "she'll", "it'll", "he'd", "she'd", "we'd", "they'd", "it'd",
+    "'tis", "'twas", "tis", "twas",
 ];
 
 /// Words that date a lyric; never chosen as a line end.
@@ -60,6 +61,8 @@ pub const ARCHAIC_WORDS: &[&str] = &[
     "whereon", "thereon", "albeit", "unto", "aught", "naught", "thro", "thro'", "morn", "eke",
     "twain", "wist", "wot", "hie", "quoth", "prithee", "lo", "behold", "ay", "aye", "nigh",
     "doeth", "goeth", "cometh", "maketh", "giveth", "taketh", "knoweth", "seeth", "sayeth",
+    // Milton's spellings
+    "thir", "onely", "mee", "hee", "shee", "farr", "heav'n", "ev'n", "giv'n",
 ];
 
 static FUNCTION: LazyLock<HashSet<&'static str>> =
@@ -74,10 +77,16 @@ pub fn is_function_word(word: &str) -> bool {
     FUNCTION.contains(w.as_str())
 }
 
-/// True for archaic words ("thee", "hath", "o'er") and -eth verb forms.
+/// True for archaic words ("thee", "hath", "o'er"), -eth verb forms and
+/// elided past tenses and vowels ("return'd", "heav'n").
 pub fn is_archaic(word: &str) -> bool {
     let w = normalize_word(word);
-    ARCHAIC.contains(w.as_str())
+    let elided = (w.ends_with("'d") || w.ends_with("'n") || w.ends_with("'st"))
+        && w.len() > 4
+        && !FUNCTION.contains(w.as_str())
+        && !matches!(w.as_str(), "who'd" | "that'd" | "there'd");
+    elided
+        || ARCHAIC.contains(w.as_str())
         || (w.len() > 5
             && w.ends_with("eth")
             && !w.ends_with("eeth")
@@ -198,10 +207,12 @@ mod tests {
         for w in ["night", "down", "away", "love", "me", "before", "you"] {
             assert!(!is_function_word(w), "{w}");
         }
-        for w in ["thee", "Hath", "o'er", "cometh", "giveth"] {
+        for w in [
+            "thee", "Hath", "o'er", "cometh", "giveth", "return'd", "Heav'n",
+        ] {
             assert!(is_archaic(w), "{w}");
         }
-        for w in ["teeth", "night", "rest", "death"] {
+        for w in ["teeth", "night", "rest", "death", "you'd", "I'd", "who'd"] {
             assert!(!is_archaic(w), "{w}");
         }
     }

@@ -242,7 +242,23 @@ impl Pronouncer {
         }
         if let Some((word, first)) = self.find(n) {
             let mut phones = vec![phone_rhyme_key(first)];
+            // A reduced variant with no stressed vowel ("them" as DH AH0 M)
+            // does not make a rhyme ("them"/"come") when the word has a
+            // stressed pronunciation.
+            let stressed = |p: &str| p.split_whitespace().any(|ph| ph.ends_with(['1', '2']));
+            let first_stressed = stressed(first);
+            // A variant with more vowels than the word has vowel letters is
+            // the word spelled out as an acronym ("us" as U.S.: Y UW1 EH1 S).
+            let vowel_letters = n
+                .core
+                .chars()
+                .filter(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+                .count();
             for alt in self.alternates.get(word).into_iter().flatten() {
+                let vowels = alt.split_whitespace().filter(|p| is_vowel_phone(p)).count();
+                if (first_stressed && !stressed(alt)) || vowels > vowel_letters.max(1) {
+                    continue;
+                }
                 let key = phone_rhyme_key(alt);
                 if !phones.contains(&key) {
                     phones.push(key);
@@ -588,6 +604,16 @@ mod tests {
         assert_eq!(k.phones(), Some("AY T"));
         assert!(!k.is_guessed());
         assert_eq!(rhyme_key("every").unwrap().phones(), Some("EH V ER IY"));
+    }
+
+    #[test]
+    fn unstressed_variants_do_not_rhyme() {
+        // "them" has a reduced variant DH AH0 M; it is no rhyme for "come".
+        assert!(!rhymes("them", "come"));
+        assert!(rhymes("them", "gem"));
+        // "us" spelled out (Y UW1 EH1 S) is no rhyme for "success".
+        assert!(!rhymes("us", "success"));
+        assert!(rhymes("us", "fuss"));
     }
 
     #[test]

@@ -454,7 +454,9 @@ impl Song {
             .find(|s| s.kind == SectionKind::Chorus && !s.is_repeat())
             .and_then(first_line);
         let line = chorus.or_else(|| self.sections.iter().find_map(first_line))?;
-        let line = line.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        let line = line
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'');
         let mut chars = line.chars();
         let first = chars.next()?;
         Some(first.to_uppercase().chain(chars).collect())
@@ -722,7 +724,7 @@ mod tests {
         assert_eq!(song.hook_title().as_deref(), Some("Down by the river"));
         let c = song.add_section(SectionKind::Chorus, aabb());
         song.push_line(c, "  ").unwrap();
-        song.push_line(c, "hold on to the light,").unwrap();
+        song.push_line(c, "'hold on to the light,").unwrap();
         song.add_repeat(c).unwrap();
         assert_eq!(song.hook_title().as_deref(), Some("Hold on to the light"));
     }

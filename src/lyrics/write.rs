@@ -19,7 +19,7 @@ use crate::lm::generate::feed;
 use crate::lm::kernels::on_compute_pool;
 use crate::lm::{InferenceModel, LstmState, Sampler, SamplingConfig, Scratch};
 
-use super::choose::{choose_line, clean_candidate, Choice, LineContext};
+use super::choose::{choose_line, clean_candidate, unknown_words, Choice, LineContext};
 use super::lexicon::{is_archaic, Lexicon};
 use super::pronounce::Pronouncer;
 use super::scheme::RhymeScheme;
@@ -96,6 +96,8 @@ const OFF_BY_ONE_PENALTY: f64 = 2.0;
 const OTHER_GROUP_PENALTY: f64 = 3.0;
 /// Penalty when the sampled start of the line holds an archaic word.
 const ARCHAIC_PREFIX_PENALTY: f64 = 3.0;
+/// Penalty per word of the sampled start missing from the dictionary.
+const UNKNOWN_WORD_PENALTY: f64 = 1.5;
 /// Model steps the rhyme search may take for one batch of candidates.
 const SEARCH_STEPS: usize = 4000;
 /// Streams stepped together in the rhyme search.
@@ -133,6 +135,7 @@ pub fn write_line(
             state,
             settings.batch.max(1),
             &sampling,
+            syllable_target.map(|t| usize::from(t).saturating_sub(1)),
             seed.wrapping_mul(1000)
                 .wrapping_add(round as u64 * settings.batch as u64),
         );
@@ -200,13 +203,22 @@ struct SampledLine {
 
 /// Samples `n` lines from `state` together (stream `i` uses seed
 /// `seed + i`), each up to its newline or `config.max_tokens` characters.
+/// While a line has fewer than `min_syllables` syllables the newline is
+/// left out of the draw (the other characters keep the model's relative
+/// probabilities), so every line reaches the lengths a line end needs.
 fn sample_lines(
     model: &InferenceModel,
     state: &LstmState,
     n: usize,
     config: &SamplingConfig,
+    min_syllables: Option<usize>,
     seed: u64,
 ) -> Vec<SampledLine> {
+    let p = Pronouncer::builtin();
+    let newline = model
+        .vocab
+        .contains('\n')
+        .then(|| model.vocab.token('\n') as usize);
     let net = &model.net;
     let vocab = &model.vocab;
     on_compute_pool(move || {
@@ -226,6 +238,8 @@ fn sample_lines(
             })
             .collect();
         let mut done = vec![false; n];
+        // Syllables of each line's finished words.
+        let mut counted = vec![0usize; n];
         let mut scratch = Scratch::default();
         for _ in 0..config.max_tokens {
             let active: Vec<usize> = (0..n).filter(|&i| !done[i]).collect();
@@ -235,6 +249,13 @@ fn sample_lines(
             let mut tokens = Vec::with_capacity(active.len());
             let mut stepping = Vec::with_capacity(active.len());
             for &i in &active {
+                if let (Some(nl), Some(min)) = (newline, min_syllables) {
+                    if counted[i] < min {
+                        if let Some(l) = logits[i].get_mut(nl) {
+                            *l = f32::NEG_INFINITY;
+                        }
+                    }
+                }
                 let tok = samplers[i].sample(&logits[i], &histories[i]);
                 histories[i].push(tok);
                 let ch = vocab.char_of(tok);
@@ -271,6 +292,7 @@ fn sample_lines(
                         .is_some_and(|c| !c.is_whitespace());
                 let len = t.len();
                 if at_boundary {
+                    counted[i] = p.line_syllables(t);
                     out[i].boundaries.push((len, s.clone()));
                 }
                 states[i] = s;
@@ -479,6 +501,7 @@ fn search_rhyme(
                 continue;
             }
             let archaic = prefix.split_whitespace().any(is_archaic);
+            let unknown = unknown_words(p, &prefix) as f64 * UNKNOWN_WORD_PENALTY;
             let mut logits = vec![0.0; net.vocab_size()];
             net.logits(state, &mut logits);
             expanded.push((state.clone(), log_softmax(&logits)));
@@ -486,7 +509,7 @@ fn search_rhyme(
                 prefix,
                 allowed,
                 syllables,
-                penalty: if archaic { ARCHAIC_PREFIX_PENALTY } else { 0.0 },
+                penalty: unknown + if archaic { ARCHAIC_PREFIX_PENALTY } else { 0.0 },
             });
         }
     }
