@@ -36,14 +36,6 @@ impl CancelToken {
     }
 }
 
-/// Mood steering: sample `candidates` passages in one batch and keep the
-/// one whose sentiment is closest to `target`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Steer {
-    pub target: f32,
-    pub candidates: usize,
-}
-
 #[derive(Debug)]
 pub enum Request {
     /// Feed `prefix` into `state`, then sample paragraphs until at least
@@ -62,7 +54,6 @@ pub enum Request {
         min_chars: usize,
         seed: u64,
         cancel: CancelToken,
-        steer: Option<Steer>,
     },
     /// Write a story passage: read `prefix` (the opening or the player's
     /// line) from `state`, then let the narrator sample, steer and choose
@@ -194,47 +185,6 @@ fn start_state(
     s
 }
 
-/// Samples `steer.candidates` passages together and keeps the one whose
-/// sentiment is closest to the target (ties: the earliest).
-pub fn steered_passage(
-    model: &InferenceModel,
-    state: &LstmState,
-    steer: Steer,
-    sampling: &SamplingConfig,
-    stops: &[String],
-    seed: u64,
-    cancel: &CancelToken,
-) -> crate::lm::generate::Generated {
-    let candidates = generate_candidates(
-        &model.net,
-        &model.vocab,
-        state,
-        steer.candidates,
-        sampling,
-        stops,
-        seed,
-        || !cancel.is_cancelled(),
-    );
-    let scorer = crate::sentiment::Scorer::builtin();
-    let distance =
-        |g: &crate::lm::generate::Generated| (scorer.score(&g.text).score - steer.target).abs();
-    candidates
-        .into_iter()
-        .reduce(|best, c| {
-            if distance(&c) < distance(&best) {
-                c
-            } else {
-                best
-            }
-        })
-        .unwrap_or_else(|| crate::lm::generate::Generated {
-            text: String::new(),
-            tokens: 0,
-            reason: StopReason::Cancelled,
-            state: state.clone(),
-        })
-}
-
 fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Event>) {
     let mut scratch = Scratch::default();
     while let Ok(request) = rx.recv() {
@@ -251,7 +201,6 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 min_chars,
                 seed,
                 cancel,
-                steer,
             } => {
                 let model = models.get(slot);
                 let started = Instant::now();
@@ -260,23 +209,6 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                     job,
                     state: state.clone(),
                 });
-                if let Some(steer) = steer.filter(|s| s.candidates > 1) {
-                    let best =
-                        steered_passage(model, &state, steer, &sampling, &stops, seed, &cancel);
-                    let _ = events.send(Event::Token {
-                        job,
-                        text: best.text.clone(),
-                    });
-                    let _ = events.send(Event::Done {
-                        job,
-                        text: best.text,
-                        state: best.state,
-                        tokens: best.tokens,
-                        seconds: started.elapsed().as_secs_f32(),
-                        cancelled: best.reason == StopReason::Cancelled,
-                    });
-                    continue;
-                }
                 let mut text = String::new();
                 let mut tokens = 0;
                 let mut round = 0u64;

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{train_tiny, SENTENCE};
-use fabula::engine::{self, CancelToken, Event, ModelSlot, Models, Request, Steer};
+use fabula::engine::{self, CancelToken, Event, ModelSlot, Models, Request};
 use fabula::lm::{InferenceModel, SamplingConfig};
 
 fn engine_with_tiny_model() -> (
@@ -28,12 +28,7 @@ fn engine_with_tiny_model() -> (
     (handle, rx, dir)
 }
 
-fn continue_request(
-    job: u64,
-    max_tokens: usize,
-    cancel: CancelToken,
-    steer: Option<Steer>,
-) -> Request {
+fn continue_request(job: u64, max_tokens: usize, cancel: CancelToken) -> Request {
     Request::Continue {
         job,
         slot: ModelSlot::Story,
@@ -49,14 +44,13 @@ fn continue_request(
         min_chars: 60,
         seed: 1,
         cancel,
-        steer,
     }
 }
 
 #[test]
 fn streamed_tokens_make_up_the_passage() {
     let (engine, mut rx, _dir) = engine_with_tiny_model();
-    assert!(engine.send(continue_request(1, 500, CancelToken::default(), None)));
+    assert!(engine.send(continue_request(1, 500, CancelToken::default())));
     let mut streamed = String::new();
     let mut fed = false;
     loop {
@@ -91,7 +85,7 @@ fn streamed_tokens_make_up_the_passage() {
 fn cancel_stops_generation_and_keeps_text() {
     let (engine, mut rx, _dir) = engine_with_tiny_model();
     let cancel = CancelToken::default();
-    let mut req = continue_request(2, 1_000_000, cancel.clone(), None);
+    let mut req = continue_request(2, 1_000_000, cancel.clone());
     if let Request::Continue { stops, .. } = &mut req {
         stops.clear();
     }
@@ -124,7 +118,7 @@ fn cancel_stops_generation_and_keeps_text() {
 fn ui_loop_never_waits_on_the_model() {
     let (engine, mut rx, _dir) = engine_with_tiny_model();
     let cancel = CancelToken::default();
-    let mut req = continue_request(3, 20_000, cancel.clone(), None);
+    let mut req = continue_request(3, 20_000, cancel.clone());
     if let Request::Continue { stops, .. } = &mut req {
         stops.clear();
     }

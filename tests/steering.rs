@@ -1,12 +1,12 @@
-//! Mood steering: candidates sampled in one batch, the one closest to the
-//! target mood kept. Over a fixed set of seeds, steering toward positive
+//! Mood steering: the narrator samples candidates in one batch and its
+//! reranker weighs closeness to the target mood. Over a fixed set of seeds, steering toward positive
 //! must give a higher mean sentiment than steering toward negative.
 
 mod common;
 
-use fabula::engine::{steered_passage, CancelToken, Steer};
 use fabula::lm::generate::feed;
 use fabula::lm::{InferenceModel, SamplingConfig, Scratch};
+use fabula::narrator::{narrate, PassageRules, Plan};
 use fabula::sentiment::Scorer;
 
 #[test]
@@ -56,18 +56,19 @@ fn steering_toward_positive_beats_steering_toward_negative() {
         let n = seeds.clone().count() as f32;
         seeds
             .map(|seed| {
-                let g = steered_passage(
-                    &model,
-                    &start,
-                    Steer {
-                        target,
-                        candidates: 6,
+                let plan = Plan {
+                    candidates: 6,
+                    rules: PassageRules {
+                        min_chars: 20,
+                        max_chars: 60,
+                        ceiling_chars: 80,
+                        bias: 0.0,
                     },
-                    &sampling,
-                    &[".".into()],
-                    seed * 100,
-                    &CancelToken::default(),
-                );
+                    action: None,
+                    recent: Vec::new(),
+                    mood: Some(target),
+                };
+                let g = narrate(&model, &start, &plan, &sampling, seed * 100, || true);
                 scorer.score(&g.text).score
             })
             .sum::<f32>()
