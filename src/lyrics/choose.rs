@@ -174,9 +174,21 @@ pub struct Choice {
     pub score: Score,
 }
 
-/// Trims, collapses runs of whitespace to one space; `None` if nothing is left.
+/// Trims, collapses runs of whitespace to one space, drops punctuation a
+/// line cannot start with and cuts runs of full stops to one (". an old",
+/// "before.\"....."); `None` if nothing is left.
 pub fn clean_candidate(raw: &str) -> Option<String> {
-    let cleaned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let joined = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let start =
+        joined.trim_start_matches(|c: char| !(c.is_alphanumeric() || c == '"' || c == '\''));
+    let mut cleaned = String::with_capacity(start.len());
+    for c in start.chars() {
+        if c == '.' && cleaned.ends_with('.') {
+            continue;
+        }
+        cleaned.push(c);
+    }
+    let cleaned = cleaned.trim().to_string();
     (!cleaned.is_empty()).then_some(cleaned)
 }
 
@@ -344,6 +356,15 @@ mod tests {
     fn cleaning_and_empty() {
         assert_eq!(clean_candidate(" a \t b\n"), Some("a b".to_string()));
         assert_eq!(clean_candidate(" \n "), None);
+        assert_eq!(
+            clean_candidate(". an old soul"),
+            Some("an old soul".to_string())
+        );
+        assert_eq!(
+            clean_candidate("And blushed before.\"....."),
+            Some("And blushed before.\".".to_string())
+        );
+        assert_eq!(clean_candidate(".. , ;"), None);
         assert!(choose_line(&strings(&["", "   ", "\n"]), &LineContext::default()).is_none());
         assert!(choose_line(&[], &LineContext::default()).is_none());
         let c = choose_line(&strings(&["", " hi "]), &LineContext::default()).unwrap();
