@@ -62,9 +62,9 @@ impl Default for StoryConfig {
             min_passage_chars: 120,
             max_passage_chars: 480,
             choice_temperature: 0.7,
-            candidates: 8,
-            action_bias: 1.5,
-            steering_candidates: 8,
+            candidates: 16,
+            action_bias: 2.5,
+            steering_candidates: 16,
         }
     }
 }

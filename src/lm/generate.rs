@@ -128,8 +128,7 @@ pub fn step_streams(
         .map(|&i| std::mem::take(&mut logits[i]))
         .collect();
     {
-        let mut outs: Vec<&mut [f32]> =
-            batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
+        let mut outs: Vec<&mut [f32]> = batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
         net.step_batch(tokens, &mut batch_states, &mut outs, scratch);
     }
     for ((&i, s), l) in which.iter().zip(batch_states).zip(batch_logits) {
@@ -198,7 +197,14 @@ pub fn generate_candidates(
                     }
                 }
             }
-            step_streams(net, &active, &tokens, &mut states, &mut logits, &mut scratch);
+            step_streams(
+                net,
+                &active,
+                &tokens,
+                &mut states,
+                &mut logits,
+                &mut scratch,
+            );
         }
         (0..n)
             .map(|i| {
@@ -320,7 +326,14 @@ pub fn generate_guided(
                     ends[i] = Some((StopReason::StopString, cut.min(texts[i].len())));
                 }
             }
-            step_streams(net, &active, &tokens, &mut states, &mut logits, &mut scratch);
+            step_streams(
+                net,
+                &active,
+                &tokens,
+                &mut states,
+                &mut logits,
+                &mut scratch,
+            );
             for &i in &active {
                 if ends[i].is_none() && guide.is_boundary(&texts[i]) {
                     boundaries[i].push((texts[i].len(), states[i].clone()));
