@@ -195,8 +195,19 @@ impl Guide for PassageGuide {
                 .rev()
                 .collect();
             if !last.is_empty() {
-                let s = words::stem(&last.to_lowercase()).to_string();
-                self.pending[stream].retain(|w| words::stem(w) != s);
+                // Written once, or begun and turned into another word
+                // ("foot" for "footprints"): pushing it again only forces
+                // the same letters in once more.
+                let last = last.to_lowercase();
+                let s = words::stem(&last).to_string();
+                self.pending[stream].retain(|w| {
+                    let shared = w
+                        .chars()
+                        .zip(last.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    words::stem(w) != s && shared < 4.min(w.chars().count())
+                });
             }
         }
         let chars = text.chars().count();
@@ -314,6 +325,12 @@ mod tests {
         g.adjust(0, "You lift the ", &mut logits);
         assert_eq!(logits[v.token('l') as usize], 1.0);
         assert_eq!(logits[v.token('L') as usize], 1.0);
+        // A word that begins it and turns into another ends the push too.
+        let mut h = PassageGuide::new(&v, rules(2.0), &words, 1);
+        h.end(0, "You lift the lant ");
+        let mut logits = vec![0.0; v.len()];
+        h.adjust(0, "You lift the lant. The la", &mut logits);
+        assert_eq!(logits[v.token('n') as usize], 0.0);
         // Once the word is written, it is no longer pushed.
         g.end(0, "You lift the lantern ");
         let mut logits = vec![0.0; v.len()];
