@@ -102,8 +102,31 @@ pub fn parse_transcript(path: &Path, bytes: &[u8]) -> Result<Session, Transcript
     Ok(session)
 }
 
-/// Opens a session file or a transcript, and scores every turn that has
-/// no sentiment yet.
+/// The most characters of one turn a review shows. A turn longer than a
+/// few screens is not read in a terminal, and wrapping, scoring and drawing
+/// a 50 MB line each frame would freeze it.
+pub const MAX_REVIEW_TURN_CHARS: usize = 20_000;
+
+/// Cuts every turn longer than [`MAX_REVIEW_TURN_CHARS`] and says so in it.
+fn cap_turns(session: &mut Session) {
+    for id in 0..session.tree.len() {
+        let Some(n) = session.tree.node_mut(id) else {
+            continue;
+        };
+        if let Some((cut, _)) = n.text.char_indices().nth(MAX_REVIEW_TURN_CHARS) {
+            let total = n.text.chars().count();
+            n.text.truncate(cut);
+            n.text.push_str(&format!(
+                "\n\n[fabula: this turn is cut here; it has {total} characters, a review shows the first {MAX_REVIEW_TURN_CHARS}]"
+            ));
+            // Its sentiment was of the whole text; score what is shown.
+            n.sentiment = None;
+        }
+    }
+}
+
+/// Opens a session file or a transcript (read-only), cuts turns too long to
+/// show, and scores every turn that has no sentiment yet.
 pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
     let bytes = crate::fsutil::read_file(path, crate::story::session::MAX_SESSION_BYTES).map_err(
         |source| TranscriptError::Io {
@@ -117,6 +140,7 @@ pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
     } else {
         parse_transcript(path, &bytes)?
     };
+    cap_turns(&mut session);
     let scorer = Scorer::builtin();
     let ids: Vec<_> = session
         .tree
@@ -154,6 +178,23 @@ ZORK is a game of adventure, danger, and low cunning.
 North of House
 You are facing the north side of a white house.
 ";
+
+    #[test]
+    fn a_huge_turn_is_cut_with_a_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.txt");
+        let line = "word ".repeat(200_000);
+        std::fs::write(&path, format!("{line}\n> look\nA room.\n")).unwrap();
+        let s = open_for_review(&path).unwrap();
+        let opening = &s.tree.node(0).unwrap().text;
+        assert!(opening.chars().count() < MAX_REVIEW_TURN_CHARS + 200);
+        assert!(
+            opening.contains("it has 999999 characters"),
+            "{}",
+            &opening[opening.len() - 120..]
+        );
+        assert_eq!(s.tree.node(2).unwrap().text, "A room.");
+    }
 
     #[test]
     fn reads_an_interactive_fiction_transcript() {
