@@ -108,6 +108,22 @@ pub fn generate(
     })
 }
 
+/// One sampler per stream; stream `i` uses seed `seed + i`, so a batch is
+/// reproducible stream by stream.
+pub fn seeded_samplers(config: &SamplingConfig, seed: u64, n: usize) -> Vec<Sampler> {
+    (0..n)
+        .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
+        .collect()
+}
+
+/// `n` streams starting from one state: its copies and its next-token
+/// logits (computed once).
+pub fn fan_out(net: &FastLstm, state: &LstmState, n: usize) -> (Vec<LstmState>, Vec<Vec<f32>>) {
+    let mut first = vec![0.0; net.vocab_size()];
+    net.logits(state, &mut first);
+    (vec![state.clone(); n], vec![first; n])
+}
+
 /// Steps streams `which` of `states`/`logits` together with `tokens` (one
 /// per listed stream): one weight read for all of them. Their states and
 /// logits move into the batch and back.
@@ -153,21 +169,10 @@ pub fn generate_candidates(
     mut keep_going: impl FnMut() -> bool + Send,
 ) -> Vec<Generated> {
     on_compute_pool(move || {
-        let v = net.vocab_size();
-        let mut samplers: Vec<Sampler> = (0..n)
-            .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
-            .collect();
+        let mut samplers = seeded_samplers(config, seed, n);
         let mut filters: Vec<StopFilter> =
             (0..n).map(|_| StopFilter::new(stops.to_vec())).collect();
-        let mut states: Vec<LstmState> = vec![state.clone(); n];
-        let mut logits: Vec<Vec<f32>> = vec![vec![0.0; v]; n];
-        if n > 0 {
-            net.logits(state, &mut logits[0]);
-            let first = logits[0].clone();
-            for l in logits.iter_mut().skip(1) {
-                l.copy_from_slice(&first);
-            }
-        }
+        let (mut states, mut logits) = fan_out(net, state, n);
         let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut texts: Vec<String> = vec![String::new(); n];
         let mut reasons: Vec<Option<StopReason>> = vec![None; n];
@@ -275,18 +280,8 @@ pub fn generate_guided(
 ) -> Vec<Guided> {
     on_compute_pool(move || {
         let v = net.vocab_size();
-        let mut samplers: Vec<Sampler> = (0..n)
-            .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
-            .collect();
-        let mut states: Vec<LstmState> = vec![state.clone(); n];
-        let mut logits: Vec<Vec<f32>> = vec![vec![0.0; v]; n];
-        if n > 0 {
-            net.logits(state, &mut logits[0]);
-            let first = logits[0].clone();
-            for l in logits.iter_mut().skip(1) {
-                l.copy_from_slice(&first);
-            }
-        }
+        let mut samplers = seeded_samplers(config, seed, n);
+        let (mut states, mut logits) = fan_out(net, state, n);
         let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut texts: Vec<String> = vec![String::new(); n];
         // Per stream: log-probability after each character (cumulative), by byte end.

@@ -15,9 +15,9 @@
 //! first of a group, free schemes) are cut at the word boundary that best
 //! meets the rules: not on a function word, within one syllable, on a word
 //! with common rhymes.
-use crate::lm::generate::feed;
+use crate::lm::generate::{fan_out, feed, seeded_samplers, step_streams};
 use crate::lm::kernels::on_compute_pool;
-use crate::lm::{InferenceModel, LstmState, Sampler, SamplingConfig, Scratch};
+use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
 
 use super::choose::{choose_line, clean_candidate, unknown_words, Choice, LineContext};
 use super::lexicon::{is_archaic, Lexicon};
@@ -222,14 +222,8 @@ fn sample_lines(
     let net = &model.net;
     let vocab = &model.vocab;
     on_compute_pool(move || {
-        let v = net.vocab_size();
-        let mut samplers: Vec<Sampler> = (0..n)
-            .map(|i| Sampler::new(config.clone(), seed.wrapping_add(i as u64)))
-            .collect();
-        let mut states = vec![state.clone(); n];
-        let mut first = vec![0.0; v];
-        net.logits(state, &mut first);
-        let mut logits = vec![first; n];
+        let mut samplers = seeded_samplers(config, seed, n);
+        let (mut states, mut logits) = fan_out(net, state, n);
         let mut histories: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut out: Vec<SampledLine> = (0..n)
             .map(|_| SampledLine {
@@ -270,20 +264,15 @@ fn sample_lines(
             if stepping.is_empty() {
                 break;
             }
-            let mut batch_states: Vec<LstmState> = stepping
-                .iter()
-                .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
-                .collect();
-            let mut batch_logits: Vec<Vec<f32>> = stepping
-                .iter()
-                .map(|&i| std::mem::take(&mut logits[i]))
-                .collect();
-            {
-                let mut outs: Vec<&mut [f32]> =
-                    batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
-                net.step_batch(&tokens, &mut batch_states, &mut outs, &mut scratch);
-            }
-            for ((&i, s), l) in stepping.iter().zip(batch_states).zip(batch_logits) {
+            step_streams(
+                net,
+                &stepping,
+                &tokens,
+                &mut states,
+                &mut logits,
+                &mut scratch,
+            );
+            for &i in &stepping {
                 let t = &out[i].text;
                 let at_boundary = t.ends_with(' ')
                     && t[..t.len() - 1]
@@ -293,10 +282,8 @@ fn sample_lines(
                 let len = t.len();
                 if at_boundary {
                     counted[i] = p.line_syllables(t);
-                    out[i].boundaries.push((len, s.clone()));
+                    out[i].boundaries.push((len, states[i].clone()));
                 }
-                states[i] = s;
-                logits[i] = l;
             }
         }
         out

@@ -90,6 +90,17 @@ impl PassageGuide {
     }
 }
 
+/// The letters at the end of `text` (the word being written, or empty).
+fn trailing_word(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    &text[start..]
+}
+
 /// Byte length of the longest prefix of `text` that ends a sentence: after
 /// `.`, `!` or `?`, with any closing quotes or brackets that follow.
 pub fn last_sentence_end(text: &str) -> Option<usize> {
@@ -149,15 +160,7 @@ impl Guide for PassageGuide {
         if pending.is_empty() {
             return;
         }
-        let partial: String = text
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .flat_map(char::to_lowercase)
-            .collect();
+        let partial = trailing_word(text).to_lowercase();
         if partial.is_empty() {
             let at_word_start = text
                 .chars()
@@ -185,15 +188,7 @@ impl Guide for PassageGuide {
     fn end(&mut self, stream: usize, text: &str) -> Option<usize> {
         // A word just finished: stop pushing the action words it took up.
         if let Some(c) = text.chars().last().filter(|c| !c.is_alphabetic()) {
-            let before = &text[..text.len() - c.len_utf8()];
-            let last: String = before
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphabetic())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let last = trailing_word(&text[..text.len() - c.len_utf8()]);
             if !last.is_empty() {
                 // Written once, or begun and turned into another word
                 // ("foot" for "footprints"): pushing it again only forces
