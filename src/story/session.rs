@@ -324,7 +324,9 @@ pub fn list_sessions(dir: &Path) -> (Vec<SessionSummary>, Vec<SessionError>) {
             Ok(s) => ok.push(SessionSummary {
                 path,
                 title: s.title,
-                turns: s.tree.len(),
+                // Turns as the story reads (the branch played), not every
+                // alternative tried: the count `review` gives.
+                turns: s.tree.branch().len(),
                 updated: s.updated,
             }),
             Err(e) => bad.push(e),
@@ -508,13 +510,14 @@ mod tests {
     }
 
     #[test]
-    fn list_shows_good_sessions_and_reports_bad_ones() {
+    fn list_counts_the_turns_of_the_story_and_reports_bad_files() {
         let dir = tempfile::tempdir().unwrap();
         branched().save(&dir.path().join("good.json")).unwrap();
         fs::write(dir.path().join("broken.json"), "{").unwrap();
         let (ok, bad) = list_sessions(dir.path());
         assert_eq!(ok.len(), 1);
-        assert_eq!(ok[0].turns, 4);
+        // Four turns were written, one an alternative: the story has three.
+        assert_eq!(ok[0].turns, 3);
         assert_eq!(bad.len(), 1);
     }
 
