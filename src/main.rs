@@ -9,7 +9,6 @@ fn main() {
         (
             Some(
                 Command::Train(_)
-                | Command::Generate(_)
                 | Command::Eval(_)
                 | Command::Bench(_)
                 | Command::Sentiment(_)
@@ -25,19 +24,25 @@ fn main() {
     }
     let result = match args.command {
         Some(Command::Train(a)) => cli::train::run(a),
-        Some(Command::Generate(a)) => cli::generate::run(a),
+        Some(Command::Generate(a)) => cli::generate::run(a, args.config.as_deref()),
         Some(Command::Eval(a)) => cli::eval::run(a),
         Some(Command::Bench(a)) => cli::bench::run(a),
         Some(Command::Lyrics(a)) => cli::lyrics::run(a, args.config.as_deref()),
         Some(Command::Sentiment(a)) => cli::sentiment::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
-        None if args.print_config_path => {
-            match fabula::config::default_path() {
-                Some(p) => println!("{}", p.display()),
-                None => println!("no config folder on this system; use --config PATH"),
+        None if args.print_config_path => match &args.config {
+            // The file given is where the configuration is read from: checked like any other.
+            Some(p) => fabula::config::Config::load(Some(p))
+                .map(|_| println!("{}", p.display()))
+                .map_err(Into::into),
+            None => {
+                match fabula::config::default_path() {
+                    Some(p) => println!("{}", p.display()),
+                    None => println!("no config folder on this system; use --config PATH"),
+                }
+                Ok(())
             }
-            Ok(())
-        }
+        },
         None if args.sessions => cli::play::print_sessions(args.config.as_deref()),
         None if args.plain => cli::plain::run(cli::plain::PlainArgs {
             config: args.config.as_deref(),

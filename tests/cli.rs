@@ -79,6 +79,49 @@ fn generate_streams_and_same_seed_gives_same_text() {
 }
 
 #[test]
+fn generate_takes_its_model_and_sampling_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let stem = train_tiny(dir.path(), &SENTENCE.repeat(100), 60);
+    let config = dir.path().join("c.toml");
+    fs::write(
+        &config,
+        format!(
+            "[models]\nstory = {:?}\n[sampling]\ntemperature = 0.0\nmax_tokens = 12\n",
+            stem.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let c = config.to_str().unwrap();
+    let (code, out, err) = run(&["--config", c, "generate", "--prompt", "The "]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim_end_matches('\n').chars().count(),
+        4 + 12,
+        "{out:?}"
+    );
+    // A flag still wins over the config.
+    let (code, out, err) = run(&[
+        "--config",
+        c,
+        "generate",
+        "--prompt",
+        "The ",
+        "--max-tokens",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim_end_matches('\n').chars().count(), 4 + 3, "{out:?}");
+    // --print-config-path names the file given, after checking it.
+    let (code, out, _) = run(&["--config", c, "--print-config-path"]);
+    assert_eq!((code, out.trim()), (0, c));
+    let bad = dir.path().join("bad.toml");
+    fs::write(&bad, "[story\n").unwrap();
+    let (code, _, err) = run(&["--config", bad.to_str().unwrap(), "--print-config-path"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("bad.toml") && err.contains("line 1"), "{err}");
+}
+
+#[test]
 fn eval_prints_bits_per_char_last_and_names_bad_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let stem = train_tiny(dir.path(), &SENTENCE.repeat(300), 300);

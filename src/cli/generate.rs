@@ -8,25 +8,31 @@ use clap::Args;
 use crate::lm::generate::{feed, generate};
 use crate::lm::{InferenceModel, SamplingConfig, Scratch};
 
+/// Settings not given as flags come from the config's `[sampling]` and
+/// `[models]` (the defaults when there is no config file).
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Model name (story, lyrics) or path.
-    #[arg(short, long, default_value = "story")]
-    pub model: String,
+    /// Model name (story, lyrics) or path [default: the config's story model].
+    #[arg(short, long)]
+    pub model: Option<String>,
     /// Text that primes the model's state (printed before the continuation).
     #[arg(short, long, default_value = "")]
     pub prompt: String,
-    #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
-    pub temperature: f32,
-    /// Keep only the k most likely characters (0: off).
-    #[arg(long, default_value_t = 0)]
-    pub top_k: usize,
-    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
-    pub top_p: f32,
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-    pub repetition_penalty: f32,
-    #[arg(long, default_value_t = 500)]
-    pub max_tokens: usize,
+    /// [default: the config's, 0.8]
+    #[arg(long, allow_negative_numbers = true)]
+    pub temperature: Option<f32>,
+    /// Keep only the k most likely characters (0: off) [default: the config's, 0].
+    #[arg(long)]
+    pub top_k: Option<usize>,
+    /// [default: the config's, 0.95]
+    #[arg(long, allow_negative_numbers = true)]
+    pub top_p: Option<f32>,
+    /// [default: the config's, 1]
+    #[arg(long, allow_negative_numbers = true)]
+    pub repetition_penalty: Option<f32>,
+    /// [default: the config's, 500]
+    #[arg(long)]
+    pub max_tokens: Option<usize>,
     /// End generation at this string (not printed); repeatable.
     #[arg(long)]
     pub stop: Vec<String>,
@@ -35,17 +41,20 @@ pub struct GenerateArgs {
     pub seed: Option<u64>,
 }
 
-pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+pub fn run(args: GenerateArgs, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let (config, _) = crate::config::Config::load(config_path)?;
+    let base = config.sampling;
     let sampling = SamplingConfig {
-        temperature: args.temperature,
-        top_k: args.top_k,
-        top_p: args.top_p,
-        repetition_penalty: args.repetition_penalty,
-        max_tokens: args.max_tokens,
-        ..SamplingConfig::default()
+        temperature: args.temperature.unwrap_or(base.temperature),
+        top_k: args.top_k.unwrap_or(base.top_k),
+        top_p: args.top_p.unwrap_or(base.top_p),
+        repetition_penalty: args.repetition_penalty.unwrap_or(base.repetition_penalty),
+        max_tokens: args.max_tokens.unwrap_or(base.max_tokens),
+        ..base
     };
     sampling.validate().map_err(anyhow::Error::msg)?;
-    let path = crate::paths::resolve_model(&args.model).map_err(anyhow::Error::msg)?;
+    let name = args.model.unwrap_or(config.models.story);
+    let path = crate::paths::resolve_model(&name).map_err(anyhow::Error::msg)?;
     let model = InferenceModel::load(&path)?;
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
