@@ -53,6 +53,15 @@ pub fn parse_transcript(path: &Path, bytes: &[u8]) -> Result<Session, Transcript
             "it is binary data (control characters), not text".into()
         ));
     }
+    // A Markdown export starts with the story's title as a heading: it is
+    // the title, not the first words of the opening.
+    let mut title = None;
+    let mut text = text;
+    if let Some(rest) = text.trim_start().strip_prefix("# ") {
+        let (heading, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        title = Some(heading.trim().to_string());
+        text = after;
+    }
     let mut turns: Vec<(Role, String)> = Vec::new();
     let mut narration = String::new();
     let flush = |narration: &mut String, turns: &mut Vec<(Role, String)>| {
@@ -91,7 +100,7 @@ pub fn parse_transcript(path: &Path, bytes: &[u8]) -> Result<Session, Transcript
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut session = Session::new("transcript", &opening, ModelStamp::default());
-    session.title = name;
+    session.title = title.filter(|t| !t.is_empty()).unwrap_or(name);
     let mut at = session.tree.root();
     for (role, text) in turns.into_iter().skip(skip) {
         // The root exists and `at` is always a node just pushed, so this cannot fail.
@@ -224,6 +233,42 @@ You are facing the north side of a white house.
             .text
             .contains("\n\nZORK is a game"));
         assert_eq!(s.title, "zork");
+    }
+
+    #[test]
+    fn an_export_reads_back_as_the_same_turns() {
+        let mut story = Session::new("mystery", "The letter came at dusk.", ModelStamp::default());
+        let mut at = story
+            .tree
+            .push(0, Role::Narration, "You open it.\n\nIt names a house.")
+            .unwrap();
+        for i in 0..14 {
+            at = story
+                .tree
+                .push(at, Role::Player, &format!("walk {i} steps"))
+                .unwrap();
+            at = story
+                .tree
+                .push(at, Role::Narration, &format!("Passage {i}."))
+                .unwrap();
+        }
+        let turns = |s: &Session| -> Vec<(Role, String)> {
+            s.tree
+                .branch()
+                .iter()
+                .map(|&id| {
+                    let n = s.tree.node(id).unwrap();
+                    (n.role, n.text.clone())
+                })
+                .collect()
+        };
+        assert_eq!(turns(&story).len(), 30);
+        let md = parse_transcript(Path::new("x.md"), story.export_markdown().as_bytes()).unwrap();
+        assert_eq!(turns(&md), turns(&story), "{}", story.export_markdown());
+        assert_eq!(md.title, story.title);
+        let txt = parse_transcript(Path::new("x.txt"), story.export_text().as_bytes()).unwrap();
+        assert_eq!(turns(&txt), turns(&story));
+        assert_eq!(txt.title, "x");
     }
 
     #[test]

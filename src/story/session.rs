@@ -145,17 +145,27 @@ impl Session {
     }
 
     /// The current branch as plain text, in the transcript form `fabula
-    /// review` reads back: player lines start with `> `.
+    /// review` reads back: player lines start with `> `. A passage that
+    /// follows no action (the first one, after the opening) comes after a
+    /// lone `>`, an empty command, so it is read back as a turn of its own
+    /// instead of more of the opening.
     pub fn export_text(&self) -> String {
         let mut out = String::new();
+        let mut after_player = true;
         for id in self.tree.branch() {
             let Some(n) = self.tree.node(id) else {
                 continue;
             };
             match n.role {
                 Role::Player => out.push_str(&format!("> {}\n\n", n.text.trim())),
-                _ => out.push_str(&format!("{}\n\n", n.text.trim())),
+                _ => {
+                    if !after_player {
+                        out.push_str(">\n\n");
+                    }
+                    out.push_str(&format!("{}\n\n", n.text.trim()));
+                }
             }
+            after_player = n.role == Role::Player;
         }
         out
     }
