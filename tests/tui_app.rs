@@ -259,6 +259,45 @@ fn retry_sibling_switch_undo_and_rewind() {
     app.update(Action::JumpToSelected);
     assert_eq!(app.session.tree.current(), 0);
     assert_eq!(app.session.tree.len(), 5, "nothing was deleted");
+
+    finish_choices(&mut app, &["open the gate", "look around"]);
+    assert!(!app.generating());
+    // And forward again, past what undo left: the later turns are still
+    // there to select.
+    app.update(Action::Select(10));
+    app.update(Action::JumpToSelected);
+    assert_eq!(
+        branch_texts(&app)[1..],
+        ["First version.", "go in", "Inside it is warm."]
+    );
+}
+
+#[test]
+fn read_only_review_returns_to_later_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut played = app(dir.path());
+    played.update(Action::Choose(0));
+    finish_passage(&mut played, "The gate is open.", 1.0);
+    finish_choices(&mut played, &["go in", "look around"]);
+    played.update(Action::Choose(0));
+    finish_passage(&mut played, "Inside it is warm.", 2.0);
+    let end = played.session.tree.current();
+
+    let mut app = app(dir.path());
+    app.open_read_only(played.session.clone());
+    assert_eq!(app.focus, Pane::Review);
+    app.update(Action::Select(-10));
+    app.update(Action::JumpToSelected);
+    assert_eq!(app.session.tree.current(), 0);
+    app.update(Action::Select(-10));
+    app.update(Action::Select(10));
+    app.update(Action::JumpToSelected);
+    assert_eq!(app.session.tree.current(), end);
+    app.update(Action::Select(-1));
+    app.update(Action::JumpToSelected);
+    app.update(Action::Select(1));
+    app.update(Action::JumpToSelected);
+    assert_eq!(app.session.tree.current(), end);
 }
 
 fn state_after_opening() -> LstmState {

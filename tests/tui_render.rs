@@ -151,3 +151,15 @@ fn a_long_session_draws_only_what_is_visible() {
     let s = screen(&app, 120, 35);
     assert!(s.contains("Passage 4999"), "{s}");
 }
+
+#[test]
+fn the_review_pane_keeps_the_turns_after_a_rewind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = played(dir.path());
+    app.update(Action::FocusPrev);
+    app.update(Action::Select(-10));
+    app.update(Action::JumpToSelected);
+    assert_eq!(app.session.tree.current(), 0);
+    let s = screen(&app, 120, 35);
+    assert!(s.contains("2 ¶"), "the later turn is still listed:\n{s}");
+}

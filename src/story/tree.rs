@@ -179,6 +179,13 @@ impl StoryTree {
         }
     }
 
+    /// Root to where the player last was below `current`: the current
+    /// branch and, after a rewind, the turns after `current` that a player
+    /// can return to (they follow `last_child`).
+    pub fn trail(&self) -> Vec<NodeId> {
+        self.path_to(self.deepest_visited(self.current))
+    }
+
     /// Follows `last_child` links down from `id` to where the player last was.
     pub fn deepest_visited(&self, id: NodeId) -> NodeId {
         let mut at = id;
@@ -317,6 +324,20 @@ mod tests {
         // Back to the first branch: lands on its last turn, not its first.
         assert_eq!(t.switch_sibling(3, -1).unwrap(), 2);
         assert_eq!(t.branch(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn the_trail_keeps_the_turns_after_a_rewind() {
+        let mut t = story();
+        t.set_current(0).unwrap();
+        assert_eq!(t.branch(), vec![0]);
+        assert_eq!(t.trail(), vec![0, 1, 2]);
+        t.set_current(2).unwrap();
+        assert_eq!(t.trail(), vec![0, 1, 2]);
+        // Continuing from the rewind makes the new turns the trail.
+        t.set_current(0).unwrap();
+        t.push(0, Role::Player, "wait").unwrap();
+        assert_eq!(t.trail(), vec![0, 3]);
     }
 
     #[test]

@@ -180,6 +180,17 @@ impl App {
         }
     }
 
+    /// Shows a story read-only (`fabula review`): nothing is written, the
+    /// review pane has focus.
+    pub fn open_read_only(&mut self, session: Session) {
+        self.read_only = true;
+        self.session = session;
+        self.stage = Stage::Playing;
+        self.focus = Pane::Review;
+        self.review_selected = self.session.tree.branch().len().saturating_sub(1);
+        self.status = "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits.".into();
+    }
+
     pub fn generating(&self) -> bool {
         self.job.is_some()
     }
@@ -529,17 +540,14 @@ impl App {
     }
 
     fn select(&mut self, delta: isize) {
-        let len = self.session.tree.branch().len();
+        // Past the current turn too: after a rewind the later turns stay reachable.
+        let len = self.session.tree.trail().len();
         let at = self.review_selected as isize + delta;
         self.review_selected = at.clamp(0, len.saturating_sub(1) as isize) as usize;
     }
 
     fn selected_node(&self) -> Option<NodeId> {
-        self.session
-            .tree
-            .branch()
-            .get(self.review_selected)
-            .copied()
+        self.session.tree.trail().get(self.review_selected).copied()
     }
 
     fn retry(&mut self) {
@@ -577,7 +585,9 @@ impl App {
             return;
         };
         self.go_to(branch[pos - 1]);
-        self.status = "Rewound one turn; the undone branch is kept (review pane, Alt-←/→).".into();
+        self.status =
+            "Rewound one turn; the undone turns stay in the review pane (Enter there returns)."
+                .into();
     }
 
     fn switch_sibling(&mut self, delta: isize) {

@@ -97,14 +97,7 @@ pub fn run(
     match start {
         Start::New => {}
         Start::Resume(session, path) => app.resume(session, path),
-        Start::Review(session) => {
-            app.read_only = true;
-            app.session = session;
-            app.stage = app::Stage::Playing;
-            app.focus = app::Pane::Review;
-            app.review_selected = app.session.tree.branch().len().saturating_sub(1);
-            app.status = "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits.".into();
-        }
+        Start::Review(session) => app.open_read_only(session),
     }
     app.saver = Some(crate::story::saver::Saver::spawn());
     let (engine_tx, mut engine_rx) = mpsc::unbounded_channel();

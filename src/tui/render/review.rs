@@ -42,7 +42,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
-    let branch = tree.branch();
+    // The turns after the current one (left by a rewind) are listed dimmed,
+    // so they can be selected and returned to.
+    let branch = tree.trail();
+    let current = tree.branch().len();
     let height = area.height as usize;
     // Keep the selection in view; only visible rows are built.
     let sel = app.review_selected.min(branch.len().saturating_sub(1));
@@ -73,6 +76,9 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
             .next()
             .unwrap_or_default();
         let mut style = Style::default();
+        if i >= current {
+            style = style.fg(Color::DarkGray);
+        }
         if i == sel && app.focus == Pane::Review {
             style = style.add_modifier(Modifier::REVERSED);
         } else if i == sel {
