@@ -360,3 +360,62 @@ fn a_story_from_another_model_is_read_anew() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Stops the pending passage before any text arrives.
+fn stop_at_once(app: &mut App) {
+    let job = match app.outbox.pop() {
+        Some(Request::Narrate { job, .. }) => job,
+        other => panic!("expected a passage request, got {other:?}"),
+    };
+    app.update(Action::Cancel);
+    app.update(Action::Engine(Event::Done {
+        job,
+        text: String::new(),
+        state: state(9.0),
+        tokens: 0,
+        seconds: 0.0,
+        cancelled: true,
+    }));
+}
+
+#[test]
+fn a_passage_stopped_before_any_text_leaves_no_empty_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    // The first passage.
+    app.update(Action::Choose(0));
+    stop_at_once(&mut app);
+    assert_eq!(app.session.tree.len(), 1);
+    assert_eq!(app.session.tree.current(), 0);
+    assert!(app.outbox.is_empty() && !app.generating());
+    app.update(Action::Retry);
+    finish_passage(&mut app, "The gate is open.", 1.0);
+    finish_choices(&mut app, &["go in", "look around"]);
+
+    // An action: it comes back to the input, the turn before is current.
+    for c in "wait outside".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    stop_at_once(&mut app);
+    assert_eq!(app.session.tree.len(), 2);
+    assert_eq!(app.session.tree.current(), 1);
+    assert_eq!(app.input, "wait outside");
+    assert_eq!(app.choices, vec!["go in", "look around"]);
+    assert!(app.outbox.is_empty());
+
+    // A retry: the version that was there is current again.
+    app.update(Action::Retry);
+    stop_at_once(&mut app);
+    assert_eq!(app.session.tree.len(), 2);
+    assert_eq!(branch_texts(&app)[1], "The gate is open.");
+    assert!(app
+        .session
+        .tree
+        .nodes()
+        .iter()
+        .skip(1)
+        .all(|n| !n.text.is_empty()));
+    let saved = Session::load(app.session_path.as_ref().unwrap()).unwrap();
+    assert_eq!(saved.tree.len(), 2, "the save has no empty turn either");
+}

@@ -81,6 +81,8 @@ pub enum TreeError {
     NoSuchNode(NodeId),
     #[error("the opening has no siblings")]
     IsRoot,
+    #[error("turn {0} is not the newest turn, or turns follow it")]
+    NotNewestLeaf(NodeId),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -135,6 +137,26 @@ impl StoryTree {
         self.nodes[parent].children.push(id);
         self.set_current(id)?;
         Ok(id)
+    }
+
+    /// Removes `id`, which must be the newest turn with nothing after it
+    /// (a passage stopped before any text), so ids stay positions. Its
+    /// parent becomes current; returns the parent.
+    pub fn remove_newest(&mut self, id: NodeId) -> Result<NodeId, TreeError> {
+        let newest = self.nodes.len().saturating_sub(1);
+        let node = self.nodes.get(id).ok_or(TreeError::NoSuchNode(id))?;
+        let parent = match node.parent {
+            Some(p) if id == newest && node.children.is_empty() => p,
+            _ => return Err(TreeError::NotNewestLeaf(id)),
+        };
+        self.nodes.pop();
+        let p = &mut self.nodes[parent];
+        p.children.retain(|&c| c != id);
+        if p.last_child == Some(id) {
+            p.last_child = p.children.last().copied();
+        }
+        self.set_current(parent)?;
+        Ok(parent)
     }
 
     /// Makes `id` current and remembers the path to it.
@@ -338,6 +360,22 @@ mod tests {
         t.set_current(0).unwrap();
         t.push(0, Role::Player, "wait").unwrap();
         assert_eq!(t.trail(), vec![0, 3]);
+    }
+
+    #[test]
+    fn only_the_newest_leaf_is_removed() {
+        let mut t = story();
+        let retry = t.push(1, Role::Narration, "").unwrap();
+        assert_eq!(t.remove_newest(retry), Ok(1));
+        assert_eq!(t.len(), 3);
+        assert_eq!(t.node(1).unwrap().children, vec![2]);
+        assert_eq!(t.node(1).unwrap().last_child, Some(2));
+        assert_eq!(t.current(), 1);
+        assert!(t.validate().is_ok());
+        assert_eq!(t.remove_newest(1), Err(TreeError::NotNewestLeaf(1)));
+        assert_eq!(t.remove_newest(0), Err(TreeError::NotNewestLeaf(0)));
+        assert_eq!(t.remove_newest(2), Ok(1));
+        assert_eq!(t.node(1).unwrap().last_child, None);
     }
 
     #[test]

@@ -644,6 +644,45 @@ impl App {
         self.autosave();
     }
 
+    /// A passage stopped before any text is not kept as an empty turn: the
+    /// story goes back to where it was, and an action that got no answer
+    /// returns to the input to be changed or sent again.
+    fn drop_empty_passage(&mut self, node: NodeId) {
+        let Ok(parent) = self.session.tree.remove_newest(node) else {
+            return;
+        };
+        let mut back_to = self.session.tree.deepest_visited(parent);
+        let mut said = "Stopped before the narrator wrote anything.";
+        if back_to == parent && self.node_role(parent) == Some(Role::Player) {
+            let action = self.session.tree.node(parent).map(|n| n.text.clone());
+            if let (Ok(before), Some(action)) = (self.session.tree.remove_newest(parent), action) {
+                if self.input.is_empty() {
+                    self.input = action;
+                }
+                back_to = before;
+                said =
+                    "Stopped before the narrator wrote anything; your action is back in the input.";
+            }
+        }
+        if back_to == self.session.tree.root()
+            && self
+                .session
+                .tree
+                .node(back_to)
+                .is_some_and(|n| n.children.is_empty())
+        {
+            // No choices are asked for: the player just stopped the model.
+            let _ = self.session.tree.set_current(back_to);
+            self.choices.clear();
+            self.review_selected = 0;
+            self.autosave();
+            self.status = format!("{said} Ctrl-R writes the first passage.");
+            return;
+        }
+        self.go_to(back_to);
+        self.status = said.into();
+    }
+
     fn export(&mut self) {
         // File names come only from an id that names a file and nothing else
         // (loading checks it too), so an export stays in the exports folder.
@@ -720,6 +759,10 @@ impl App {
                     return;
                 };
                 self.job = None;
+                if cancelled && text.trim().is_empty() {
+                    self.drop_empty_passage(node);
+                    return;
+                }
                 if let Some(n) = self.session.tree.node_mut(node) {
                     n.text = text;
                     n.state = Some(state);
