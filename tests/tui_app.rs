@@ -7,7 +7,7 @@ use fabula::lm::LstmState;
 use fabula::story::session::ModelStamp;
 use fabula::story::{Role, Session};
 use fabula::tui::action::Action;
-use fabula::tui::app::{App, JobKind, Pane, Stage};
+use fabula::tui::app::{App, JobKind, Mood, Pane, Stage};
 
 fn app(dir: &std::path::Path) -> App {
     let mut app = App::new(
@@ -418,4 +418,35 @@ fn a_passage_stopped_before_any_text_leaves_no_empty_turn() {
         .all(|n| !n.text.is_empty()));
     let saved = Session::load(app.session_path.as_ref().unwrap()).unwrap();
     assert_eq!(saved.tree.len(), 2, "the save has no empty turn either");
+}
+
+#[test]
+fn the_mood_is_kept_across_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = app(dir.path());
+    first.update(Action::CycleMood); // chosen before the story starts
+    first.update(Action::Choose(0));
+    finish_passage(&mut first, "The gate is open.", 1.0);
+    finish_choices(&mut first, &["go in", "look around"]);
+    first.update(Action::CycleMood);
+    assert_eq!(first.mood, Some(Mood::Tense));
+    let path = first.session_path.clone().unwrap();
+
+    let mut app = app(dir.path());
+    app.resume(Session::load(&path).unwrap(), path.clone());
+    assert_eq!(app.mood, Some(Mood::Tense));
+    app.update(Action::Choose(0));
+    match app.outbox.last() {
+        Some(Request::Narrate { plan, .. }) => assert_eq!(plan.mood, Some(Mood::Tense.target())),
+        other => panic!("{other:?}"),
+    }
+    // Steering turned off is kept too.
+    finish_passage(&mut app, "Inside it is warm.", 2.0);
+    for _ in 0..2 {
+        app.update(Action::CycleMood);
+    }
+    assert_eq!(app.mood, None);
+    let mut again = self::app(dir.path());
+    again.resume(Session::load(&path).unwrap(), path);
+    assert_eq!(again.mood, None);
 }

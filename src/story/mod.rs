@@ -1,9 +1,11 @@
 //! Stories: the branching tree of turns and its saved sessions.
 
+pub mod mood;
 pub mod saver;
 pub mod session;
 pub mod state_codec;
 pub mod tree;
 
+pub use mood::Mood;
 pub use session::{Session, SessionError};
 pub use tree::{NodeId, Role, StoryTree};

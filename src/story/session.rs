@@ -39,6 +39,9 @@ pub struct Session {
     pub updated: u64,
     #[serde(default)]
     pub model: ModelStamp,
+    /// The mood the player steers toward (none: not steered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mood: Option<super::Mood>,
     pub tree: StoryTree,
 }
 
@@ -79,6 +82,7 @@ impl Session {
             created: now,
             updated: now,
             model,
+            mood: None,
             tree: StoryTree::new(opening),
         }
     }

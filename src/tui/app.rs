@@ -32,30 +32,7 @@ pub enum Stage {
     Playing,
 }
 
-/// A target mood for steering; the value is the sentiment score aimed at.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Mood {
-    Hopeful,
-    Tense,
-    Dark,
-}
-
-impl Mood {
-    pub fn target(self) -> f32 {
-        match self {
-            Mood::Hopeful => 0.6,
-            Mood::Tense => -0.3,
-            Mood::Dark => -0.7,
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Mood::Hopeful => "hopeful",
-            Mood::Tense => "tense",
-            Mood::Dark => "dark",
-        }
-    }
-}
+pub use crate::story::Mood;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobKind {
@@ -95,6 +72,7 @@ pub struct App {
     pub show_help: bool,
     pub status: String,
     pub should_quit: bool,
+    /// The target mood; kept in the session too, so a resumed story keeps it.
     pub mood: Option<Mood>,
     pub model_label: String,
     pub model_stamp: ModelStamp,
@@ -150,6 +128,7 @@ impl App {
     pub fn resume(&mut self, session: Session, path: PathBuf) {
         self.session = session;
         self.session_path = Some(path);
+        self.mood = self.session.mood;
         let other_model = self.session.model != self.model_stamp;
         if other_model {
             // States of another model mean nothing to this one: the story
@@ -185,6 +164,7 @@ impl App {
     pub fn open_read_only(&mut self, session: Session) {
         self.read_only = true;
         self.session = session;
+        self.mood = self.session.mood;
         self.stage = Stage::Playing;
         self.focus = Pane::Review;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
@@ -393,6 +373,7 @@ impl App {
 
     fn start_story(&mut self, genre: &str, opening: &str) {
         self.session = Session::new(genre, opening, self.model_stamp.clone());
+        self.session.mood = self.mood;
         self.session_path = Some(self.data_dir.join(format!("{}.json", self.session.id)));
         self.stage = Stage::Playing;
         self.score(0);
@@ -520,6 +501,8 @@ impl App {
                     Some(m) => format!("Steering the story toward a {} mood.", m.name()),
                     None => "Mood steering off.".into(),
                 };
+                self.session.mood = self.mood;
+                self.autosave();
             }
             Action::Export => self.export(),
             Action::Quit => {

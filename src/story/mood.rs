@@ -1,0 +1,30 @@
+//! The mood a player steers a story toward; saved with the story so a
+//! resumed story keeps it.
+
+use serde::{Deserialize, Serialize};
+
+/// A target mood for steering; the value is the sentiment score aimed at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mood {
+    Hopeful,
+    Tense,
+    Dark,
+}
+
+impl Mood {
+    pub fn target(self) -> f32 {
+        match self {
+            Mood::Hopeful => 0.6,
+            Mood::Tense => -0.3,
+            Mood::Dark => -0.7,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Mood::Hopeful => "hopeful",
+            Mood::Tense => "tense",
+            Mood::Dark => "dark",
+        }
+    }
+}
