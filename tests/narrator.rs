@@ -9,6 +9,7 @@ use fabula::cli::headless::{Headless, Opening};
 use fabula::config::Config;
 use fabula::lm::InferenceModel;
 use fabula::narrator::quality::Quality;
+use fabula::narrator::words::extend_world;
 
 const STORIES: &[(&str, &[&str])] = &[
     (
@@ -27,10 +28,13 @@ fn play(model: &Arc<InferenceModel>, config: &Config, seeds: &[u64]) -> Quality 
         for (opening, actions) in STORIES {
             let mut game = Headless::new(config.clone(), Arc::clone(model), seed, false);
             let (_, first) = game.start(&Opening::Text(opening.to_string())).unwrap();
-            q.add(None, &first.passage, &first.choices);
+            let mut world = Vec::new();
+            extend_world(&mut world, opening, false);
+            q.add(None, &world, &first.passage, &first.choices);
             for a in *actions {
+                extend_world(&mut world, a, true);
                 let turn = game.act(a).unwrap().expect("an action plays a turn");
-                q.add(turn.action.as_deref(), &turn.passage, &turn.choices);
+                q.add(turn.action.as_deref(), &world, &turn.passage, &turn.choices);
             }
         }
     }

@@ -66,6 +66,7 @@ fn steering_toward_positive_beats_steering_toward_negative() {
                     },
                     action: None,
                     recent: Vec::new(),
+                    world: Vec::new(),
                     mood: Some(target),
                 };
                 let g = narrate(&model, &start, &plan, &sampling, seed * 100, || true);

@@ -117,6 +117,7 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
 
     use super::headless::{Headless, Opening};
     use crate::narrator::quality::Quality;
+    use crate::narrator::words::extend_world;
 
     let text = crate::fsutil::read_text_file(script, 16 << 20)
         .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
@@ -149,12 +150,15 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
             for story in &stories {
                 let mut game = Headless::new(cfg.clone(), Arc::clone(&model), seed, false);
                 let (opening, first) = game.start(&Opening::Text(story.opening.clone()))?;
-                quality.add(None, &first.passage, &first.choices);
+                let mut world = Vec::new();
+                extend_world(&mut world, &opening, false);
+                quality.add(None, &world, &first.passage, &first.choices);
                 transcript.extend_from_slice(format!("# seed {seed}\n\n{opening}\n\n").as_bytes());
                 super::plain::write_turn(&mut transcript, &first)?;
                 for action in &story.actions {
+                    extend_world(&mut world, action, true);
                     if let Some(turn) = game.act(action)? {
-                        quality.add(turn.action.as_deref(), &turn.passage, &turn.choices);
+                        quality.add(turn.action.as_deref(), &world, &turn.passage, &turn.choices);
                         super::plain::write_turn(&mut transcript, &turn)?;
                     }
                 }

@@ -63,6 +63,9 @@ pub struct Plan {
     pub action: Option<String>,
     /// Recent passages, for the repetition score.
     pub recent: Vec<String>,
+    /// What the opening and the player's actions named (`words::extend_world`):
+    /// a passage that names one of them stays in the player's story.
+    pub world: Vec<String>,
     /// Target sentiment when a mood is set.
     pub mood: Option<f32>,
 }
@@ -129,6 +132,7 @@ pub fn narrate(
         .collect();
     let cx = rerank::RerankContext {
         action_words: &action_words,
+        world: &plan.world,
         recent,
         mood: plan.mood,
     };

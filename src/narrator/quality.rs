@@ -2,6 +2,8 @@
 //! passages answer the action, their register, how they end, player lines
 //! written by the narrator, dictionary words, and the choices offered.
 
+#[cfg(test)]
+use super::words::extend_world;
 use super::{choices, words};
 
 /// Tallies over the passages and choices of played stories.
@@ -12,6 +14,9 @@ pub struct Quality {
     pub answering: usize,
     /// Of those, the passages that take up at least one of its content words.
     pub taken_up: usize,
+    /// Passages that name a thing of the player's story: one the opening or
+    /// a player's action named (rather than things the narrator made up).
+    pub in_world: usize,
     pub archaic: usize,
     pub mid_sentence: usize,
     /// Lines in passages that start with `>` (a player line the narrator wrote).
@@ -28,9 +33,19 @@ pub struct Quality {
 }
 
 impl Quality {
-    /// Counts one passage (after `action`, if any) and the choices after it.
-    pub fn add(&mut self, action: Option<&str>, passage: &str, offered: &[String]) {
+    /// Counts one passage (after `action`, if any) and the choices after it;
+    /// `world` is what the opening and the player's actions so far named.
+    pub fn add(
+        &mut self,
+        action: Option<&str>,
+        world: &[String],
+        passage: &str,
+        offered: &[String],
+    ) {
         self.passages += 1;
+        if world.iter().any(|w| words::mentions(passage, w)) {
+            self.in_world += 1;
+        }
         self.chars += passage.chars().count();
         if let Some(a) = action {
             let content = words::content_words(a);
@@ -82,9 +97,10 @@ impl Quality {
     /// `key=value` pairs, one line.
     pub fn line(&self) -> String {
         format!(
-            "passages={} uptake={:.3} archaic={:.3} mid_sentence={:.3} player_lines={} dictionary={:.3} choice_turns={:.3} clean_choices={:.3} mean_chars={:.0}",
+            "passages={} uptake={:.3} in_world={:.3} archaic={:.3} mid_sentence={:.3} player_lines={} dictionary={:.3} choice_turns={:.3} clean_choices={:.3} mean_chars={:.0}",
             self.passages,
             Self::share(self.taken_up, self.answering),
+            Self::share(self.in_world, self.passages),
             Self::share(self.archaic, self.passages),
             Self::share(self.mid_sentence, self.passages),
             self.player_lines,
@@ -101,19 +117,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_world_holds_what_the_opening_and_the_actions_named() {
+        let mut world = Vec::new();
+        extend_world(&mut world, "You stand at the gate. A guard waits.", false);
+        extend_world(&mut world, "ask the guard about the castle", true);
+        extend_world(&mut world, "shout for help", true);
+        assert_eq!(world, ["gate", "guard", "castle", "help"]);
+    }
+
+    #[test]
     fn a_good_turn_and_a_bad_one_are_told_apart() {
         let mut q = Quality::default();
+        let world = vec!["key".to_string()];
         q.add(
             Some("take the brass key"),
+            &world,
             "You take the brass key. It is cold.",
             &["open the door".into(), "go north".into()],
         );
         q.add(
             Some("open the gate"),
+            &world,
             "And thou shalt go unto the land of th\n> n",
             &["zzkq blorf".into()],
         );
         assert_eq!((q.answering, q.taken_up), (2, 1));
+        assert_eq!(q.in_world, 1);
         assert_eq!(q.archaic, 1);
         assert_eq!(q.mid_sentence, 1);
         assert_eq!(q.player_lines, 1);
@@ -121,6 +150,6 @@ mod tests {
         assert_eq!((q.choices, q.clean_choices), (3, 2));
         assert!(q
             .line()
-            .starts_with("passages=2 uptake=0.500 archaic=0.500"));
+            .starts_with("passages=2 uptake=0.500 in_world=0.500 archaic=0.500"));
     }
 }

@@ -5,6 +5,9 @@
 //! ```text
 //! score = mean log-probability per character under the model (nats)
 //!       + 0.6 × uptake (share of the action's content words the passage takes up)
+//!       + 0.4 when it names a thing of the player's story (one the opening or
+//!             an action named), so the narrator stays among them
+//!             instead of inventing a room of its own
 //!       + 2.0 × (dictionary share − 1)
 //!       − 1.0 × repetition (share of word trigrams already in recent passages)
 //!       − 0.3 × archaic words (thee, thou, unto…), at most 1.0 in all
@@ -17,9 +20,12 @@ use std::collections::HashSet;
 
 use super::words;
 
+const WORLD_WEIGHT: f64 = 0.4;
+
 /// What a candidate is measured against.
 pub struct RerankContext<'a> {
     pub action_words: &'a [String],
+    pub world: &'a [String],
     pub recent: HashSet<[String; 3]>,
     pub mood: Option<f32>,
 }
@@ -30,6 +36,7 @@ pub struct Score {
     pub total: f64,
     pub log_prob: f64,
     pub uptake: f32,
+    pub in_world: bool,
     pub dictionary: f32,
     pub repetition: f32,
     pub archaic: usize,
@@ -38,11 +45,15 @@ pub struct Score {
 
 pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
     let uptake = words::uptake(text, cx.action_words);
+    let in_world = cx.world.iter().any(|w| words::mentions(text, w));
     let dictionary = words::dictionary_share(text);
     let repetition = words::repetition(text, &cx.recent);
     let archaic = words::archaic_count(text);
     let sentiment = crate::sentiment::Scorer::builtin().score(text).score;
-    let mut total = mean_log_prob + 0.6 * f64::from(uptake) + 2.0 * f64::from(dictionary - 1.0)
+    let mut total = mean_log_prob
+        + 0.6 * f64::from(uptake)
+        + if in_world { WORLD_WEIGHT } else { 0.0 }
+        + 2.0 * f64::from(dictionary - 1.0)
         - f64::from(repetition)
         - (0.3 * archaic as f64).min(1.0);
     if let Some(target) = cx.mood {
@@ -58,6 +69,7 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
         total,
         log_prob: mean_log_prob,
         uptake,
+        in_world,
         dictionary,
         repetition,
         archaic,
@@ -90,6 +102,7 @@ mod tests {
         let (w, mood) = cx(&["key", "take"]);
         let c = RerankContext {
             action_words: &w,
+            world: &[],
             recent: HashSet::new(),
             mood,
         };
@@ -100,10 +113,26 @@ mod tests {
     }
 
     #[test]
+    fn a_passage_among_the_story_s_things_beats_an_invented_room() {
+        let world = ["castle".to_string(), "guard".to_string()];
+        let c = RerankContext {
+            action_words: &[],
+            world: &world,
+            recent: HashSet::new(),
+            mood: None,
+        };
+        let stays = score("The guard lets you pass into the castle.", -1.3, &c);
+        let strays = score("You are in a kitchen. There is a fridge.", -1.3, &c);
+        assert!(stays.in_world && !strays.in_world);
+        assert!(stays.total > strays.total);
+    }
+
+    #[test]
     fn likelihood_outweighs_words_forced_in() {
         let (w, mood) = cx(&["key"]);
         let c = RerankContext {
             action_words: &w,
+            world: &[],
             recent: HashSet::new(),
             mood,
         };
@@ -117,6 +146,7 @@ mod tests {
         let (w, mood) = cx(&[]);
         let c = RerankContext {
             action_words: &w,
+            world: &[],
             recent: words::trigrams("You are in a small room with a door."),
             mood,
         };
@@ -136,6 +166,7 @@ mod tests {
         let w: Vec<String> = Vec::new();
         let c = RerankContext {
             action_words: &w,
+            world: &[],
             recent: HashSet::new(),
             mood: Some(0.6),
         };

@@ -92,6 +92,74 @@ pub fn content_words(action: &str) -> Vec<String> {
     out
 }
 
+/// The things a text names: the head of each phrase that a determiner
+/// opens ("the old castle" -> castle, "his sword" -> sword), without
+/// repeats. A stand-in for nouns, good enough to tell whether a passage
+/// stays among the things of the story. "The guard waits" could be a noun
+/// and a verb or an adjective and a plural ("the iron gates"): both words
+/// are kept, less the verbs that descriptions use most.
+pub fn named_things(text: &str) -> Vec<String> {
+    const DETERMINERS: &[&str] = &[
+        "a", "an", "the", "his", "her", "its", "my", "your", "their", "our", "this", "that",
+    ];
+    const DESCRIBING_VERBS: &[&str] = &[
+        "comes", "goes", "hangs", "holds", "lies", "looks", "says", "seems", "sits", "stands",
+        "turns", "waits", "watches",
+    ];
+    let ws: Vec<String> = words(text).collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut push = |w: &str| {
+        if w.chars().count() >= 3
+            && !DESCRIBING_VERBS.contains(&w)
+            && seen.insert(stem(w).to_string())
+        {
+            out.push(w.to_string());
+        }
+    };
+    let mut i = 0;
+    while i < ws.len() {
+        if DETERMINERS.contains(&ws[i].as_str()) {
+            let run: Vec<&String> = ws[i + 1..]
+                .iter()
+                .take(2)
+                .take_while(|w| !is_function_word(w) && !DETERMINERS.contains(&w.as_str()))
+                .collect();
+            match run.as_slice() {
+                [one] => push(one),
+                [first, second] if second.ends_with('s') && !second.ends_with("ss") => {
+                    push(first);
+                    push(second);
+                }
+                [_, second] => push(second),
+                _ => {}
+            }
+            i += run.len();
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Adds what `text` names to `world`: for an opening, the things it names;
+/// for a player's action, its content words other than the verb.
+pub fn extend_world(world: &mut Vec<String>, text: &str, is_action: bool) {
+    let named = if is_action {
+        let mut content = content_words(text);
+        if content.len() > 1 {
+            content.pop(); // the verb comes last
+        }
+        content
+    } else {
+        named_things(text)
+    };
+    for w in named {
+        if !world.iter().any(|x| stem(x) == stem(&w)) {
+            world.push(w);
+        }
+    }
+}
+
 /// Whether `text` mentions `word` in some form (same stem).
 pub fn mentions(text: &str, word: &str) -> bool {
     let target = stem(word);
@@ -172,6 +240,19 @@ pub fn ends_mid_sentence(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_things_are_the_heads_of_determiner_phrases() {
+        assert_eq!(
+            named_things("You stand at the gate of the old castle. The guard looks at you, one hand on the hilt of his sword."),
+            ["gate", "castle", "guard", "hilt", "sword"]
+        );
+        assert!(named_things("Run! Nothing here.").is_empty());
+        assert_eq!(
+            named_things("A guard waits by the iron gates."),
+            ["guard", "iron", "gates"]
+        );
+    }
 
     #[test]
     fn function_words_are_sorted_for_binary_search() {

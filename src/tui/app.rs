@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::{LstmState, SamplingConfig};
 use crate::narrator::choices::clean_choices;
+use crate::narrator::words::extend_world;
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
 use crate::sentiment::Scorer;
 use crate::story::session::{sessions_dir, ModelStamp};
@@ -287,6 +288,20 @@ impl App {
             .take(3)
             .map(|n| n.text.clone())
             .collect();
+        let mut world = Vec::new();
+        for node in self
+            .session
+            .tree
+            .path_to(parent)
+            .into_iter()
+            .filter_map(|id| self.session.tree.node(id))
+        {
+            match node.role {
+                Role::Opening => extend_world(&mut world, &node.text, false),
+                Role::Player => extend_world(&mut world, &node.text, true),
+                Role::Narration => {}
+            }
+        }
         let candidates = if self.mood.is_some() {
             story.candidates.max(story.steering_candidates)
         } else {
@@ -302,6 +317,7 @@ impl App {
             },
             action,
             recent,
+            world,
             mood: self.mood.map(Mood::target),
         }
     }
