@@ -60,7 +60,8 @@ pub fn from_key(key: KeyEvent, focus: Pane, input_empty: bool) -> Option<Action>
             KeyCode::Char('r') => Some(Action::Retry),
             KeyCode::Char('z') | KeyCode::Char('u') => Some(Action::Undo),
             KeyCode::Char('e') => Some(Action::Export),
-            KeyCode::Char('m') => Some(Action::CycleMood),
+            // T for tone. Not Ctrl-M: most terminals send it as Enter.
+            KeyCode::Char('t') => Some(Action::CycleMood),
             KeyCode::Left => Some(Action::Sibling(-1)),
             KeyCode::Right => Some(Action::Sibling(1)),
             _ => None,
@@ -122,5 +123,35 @@ pub fn from_mouse(m: MouseEvent) -> Option<Action> {
         MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
         MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn enter_submits_and_ctrl_t_cycles_the_mood_in_every_pane() {
+        // Ctrl-M arrives as Enter in most terminals: Enter must stay Enter.
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        assert!(matches!(
+            from_key(enter, Pane::Chat, false),
+            Some(Action::Submit)
+        ));
+        assert!(matches!(
+            from_key(enter, Pane::Review, true),
+            Some(Action::JumpToSelected)
+        ));
+        for pane in [Pane::Chat, Pane::Story, Pane::Review] {
+            let t = key(KeyCode::Char('t'), KeyModifiers::CONTROL);
+            assert!(
+                matches!(from_key(t, pane, false), Some(Action::CycleMood)),
+                "{pane:?}"
+            );
+        }
     }
 }

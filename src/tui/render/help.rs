@@ -32,7 +32,7 @@ pub const KEYS: &[(&str, &str)] = &[
         "go back to the selected turn (branch from there)",
     ),
     (
-        "Ctrl-M  (m)",
+        "Ctrl-T  (m)",
         "cycle the mood to steer toward: hopeful, tense, dark, off",
     ),
     ("Ctrl-E", "export the current branch as Markdown and text"),
@@ -66,4 +66,43 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .title(" Keys (Esc closes) ");
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::from_key;
+    use crate::tui::app::Pane;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    /// Every Ctrl key the help names does something, and none is one that
+    /// terminals send as another key (Ctrl-M is Enter, Ctrl-I Tab, Ctrl-H
+    /// Backspace, Ctrl-J a newline, Ctrl-[ Esc).
+    #[test]
+    fn the_ctrl_keys_in_the_help_can_be_typed_and_work() {
+        let mut seen = 0;
+        for (keys, what) in KEYS {
+            for word in keys.split_whitespace() {
+                let Some(rest) = word.strip_prefix("Ctrl-") else {
+                    continue;
+                };
+                let mut chars = rest.chars();
+                let (Some(c), None) = (chars.next(), chars.next()) else {
+                    continue;
+                };
+                let c = c.to_ascii_lowercase();
+                assert!(
+                    !"mijh[".contains(c),
+                    "Ctrl-{c} ({what}) is another key in most terminals"
+                );
+                let k = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+                assert!(
+                    from_key(k, Pane::Chat, false).is_some(),
+                    "Ctrl-{c} does nothing"
+                );
+                seen += 1;
+            }
+        }
+        assert!(seen >= 5, "{seen}");
+    }
 }
