@@ -450,3 +450,48 @@ fn the_mood_is_kept_across_resume() {
     again.resume(Session::load(&path).unwrap(), path);
     assert_eq!(again.mood, None);
 }
+
+/// Types `text` key by key, as the terminal would deliver it.
+fn type_keys(app: &mut App, text: &str) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for c in text.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        if let Some(a) = fabula::tui::action::from_key(key, app.focus, app.input.is_empty()) {
+            app.update(a);
+        }
+    }
+}
+
+#[test]
+fn an_action_may_start_with_a_digit_and_a_number_alone_picks_a_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    type_keys(&mut app, "2\n");
+    assert_eq!(
+        app.stage,
+        Stage::Playing,
+        "2 and Enter picks the second opening"
+    );
+    finish_passage(&mut app, "The letter is open.", 1.0);
+    finish_choices(&mut app, &["read the letter", "go to the house", "burn it"]);
+
+    type_keys(&mut app, "3 steps back\n");
+    let t = &app.session.tree;
+    assert_eq!(t.node(t.current()).unwrap().role, Role::Narration);
+    assert_eq!(branch_texts(&app)[2], "3 steps back");
+    finish_passage(&mut app, "You step back.", 2.0);
+    finish_choices(&mut app, &["open the door", "walk away", "call out"]);
+
+    type_keys(&mut app, "7\n");
+    assert_eq!(app.input, "7", "no choice 7: nothing is sent");
+    assert!(app.status.contains("no choice 7"), "{}", app.status);
+    app.input.clear();
+    let second = app.choices[1].clone();
+    type_keys(&mut app, " 2 \n");
+    assert_eq!(branch_texts(&app)[4], second);
+}

@@ -91,9 +91,8 @@ pub fn from_key(key: KeyEvent, focus: Pane, input_empty: bool) -> Option<Action>
             KeyCode::Down => Some(Action::Scroll(1)),
             KeyCode::End => Some(Action::ScrollToEnd),
             KeyCode::Char('?') if input_empty => Some(Action::ToggleHelp),
-            KeyCode::Char(c @ '1'..='9') if input_empty => {
-                Some(Action::Choose(c as usize - '1' as usize))
-            }
+            // Digits type, so an action may start with one ("3 steps back");
+            // a number alone and Enter picks a choice (see `App::update`).
             KeyCode::Char(c) => Some(Action::Char(c)),
             _ => None,
         },

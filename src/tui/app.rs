@@ -106,8 +106,7 @@ impl App {
             story_scroll: 0,
             review_selected: 0,
             show_help: false,
-            status: "Pick an opening with 1-5, or type your own first paragraph and press Enter."
-                .into(),
+            status: "Type 1-5 and Enter for an opening, or type your own first paragraph.".into(),
             should_quit: false,
             mood: None,
             model_label,
@@ -444,6 +443,19 @@ impl App {
                 self.input.push_str(&clean);
             }
             Action::Submit => {
+                if let Some(n) = self.typed_choice() {
+                    let count = match self.stage {
+                        Stage::ChooseOpening => OPENINGS.len(),
+                        Stage::Playing => self.choices.len(),
+                    };
+                    if n > count {
+                        self.status = format!("There is no choice {n}.");
+                    } else if !self.busy() {
+                        self.input.clear();
+                        self.update(Action::Choose(n - 1));
+                    }
+                    return;
+                }
                 let text = std::mem::take(&mut self.input);
                 if self.generating() {
                     self.input = text;
@@ -536,6 +548,14 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The choice a number typed alone names (1-based): Enter picks it, as
+    /// a line holding just a number does in `--plain`.
+    pub fn typed_choice(&self) -> Option<usize> {
+        let t = self.input.trim();
+        let digits = !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+        digits.then(|| t.parse().ok()).flatten().filter(|&n| n > 0)
     }
 
     fn select(&mut self, delta: isize) {

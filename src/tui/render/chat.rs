@@ -35,15 +35,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         )),
         None => {}
     }
+    // The choice a typed number names is marked, so Enter's effect is seen.
+    let typed = app.typed_choice();
     for (i, c) in app.choices.iter().enumerate().take(9) {
         let label = format!("{}. ", i + 1);
         let text = wrap(c, w.saturating_sub(label.len()).max(1))
             .into_iter()
             .next()
             .unwrap_or_default();
+        let style = if typed == Some(i + 1) {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
         lines.push(Line::from(vec![
             Span::styled(label, accent),
-            Span::raw(text),
+            Span::styled(text, style),
         ]));
     }
     let budget = inner.height as usize;

@@ -10,7 +10,10 @@ use super::color;
 use crate::tui::app::App;
 
 pub const KEYS: &[(&str, &str)] = &[
-    ("1-9", "pick a suggested choice (or an opening)"),
+    (
+        "1-9 Enter  (1-9)",
+        "pick a suggested choice (or an opening)",
+    ),
     ("type + Enter", "do something of your own"),
     (
         "Esc",

@@ -36,7 +36,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     if app.stage == Stage::ChooseOpening {
-        let intro = "Choose an opening in the chat below (1-5), or type the first paragraph of your own story.";
+        let intro = "Choose an opening in the chat below (its number and Enter), or type the first paragraph of your own story.";
         let lines: Vec<Line> = wrap(intro, inner.width as usize)
             .into_iter()
             .map(Line::from)
