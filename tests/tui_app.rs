@@ -310,8 +310,31 @@ fn paste_is_cleaned_and_bounded() {
     let mut app = app(dir.path());
     app.update(Action::Paste("a\x1b[2Jb\nc\u{7}".into()));
     assert_eq!(app.input, "a[2Jb c");
+    assert!(
+        app.status.contains("control characters") && !app.status.contains("cut"),
+        "{}",
+        app.status
+    );
     app.update(Action::Paste("x".repeat(1_000_000)));
     assert_eq!(app.input.chars().count(), fabula::tui::app::MAX_INPUT_CHARS);
+    assert!(app.status.contains("cut"), "{}", app.status);
+}
+
+#[test]
+fn pasted_lines_are_joined_with_a_space_and_nothing_false_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    // Terminals paste line breaks as \r, \r\n or \n.
+    for text in [
+        "look at the moon\rand the stars\r",
+        "look at the moon\r\nand the stars\r\n",
+        "look at the moon\n\nand the stars\n",
+    ] {
+        let mut app = app(dir.path());
+        let before = app.status.clone();
+        app.update(Action::Paste(text.into()));
+        assert_eq!(app.input, "look at the moon and the stars", "{text:?}");
+        assert_eq!(app.status, before, "{text:?}");
+    }
 }
 
 #[test]

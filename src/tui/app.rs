@@ -429,18 +429,42 @@ impl App {
             }
             Action::Paste(text) => {
                 let room = MAX_INPUT_CHARS.saturating_sub(self.input.chars().count());
-                // Newlines become spaces; other control characters never reach the screen.
-                let clean: String = text
-                    .chars()
-                    .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-                    .filter(|c| !c.is_control())
-                    .take(room)
-                    .collect();
-                if clean.chars().count() < text.chars().count() {
-                    self.status =
-                        "Pasted text was cleaned of control characters (and cut to fit).".into();
+                // A line break (terminals paste it as \r, \r\n or \n) is one
+                // space; other control characters never reach the screen.
+                let text = text.replace("\r\n", "\n");
+                let lines: Vec<&str> = text.split(['\n', '\r']).collect();
+                let joined = lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, line)| {
+                        if i + 1 < lines.len() {
+                            line.trim_end()
+                        } else {
+                            line
+                        }
+                    })
+                    .filter(|line| !line.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace('\t', " ");
+                let clean: String = joined.chars().filter(|c| !c.is_control()).collect();
+                let cleaned = clean.len() < joined.len();
+                let cut = clean.chars().count() > room;
+                self.input.extend(clean.chars().take(room));
+                match (cleaned, cut) {
+                    (true, true) => {
+                        self.status =
+                            "Pasted text was cleaned of control characters and cut to fit.".into()
+                    }
+                    (true, false) => {
+                        self.status = "Pasted text was cleaned of control characters.".into()
+                    }
+                    (false, true) => {
+                        self.status =
+                            format!("Pasted text was cut to fit ({MAX_INPUT_CHARS} characters).")
+                    }
+                    (false, false) => {}
                 }
-                self.input.push_str(&clean);
             }
             Action::Submit => {
                 if let Some(n) = self.typed_choice() {
