@@ -289,3 +289,60 @@ fn the_terminal_screens_without_a_terminal_say_what_to_use() {
         assert!(out.stdout.is_empty(), "nothing drawn blind into a pipe");
     }
 }
+
+#[test]
+fn review_opens_without_a_model() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is needed for a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("story.txt");
+    fs::write(
+        &story,
+        "A dark room.\n\n> light the lamp\n\nThe lamp glows.\n",
+    )
+    .unwrap();
+    let config = dir.path().join("c.toml");
+    fs::write(
+        &config,
+        "[models]\nstory = \"/no/such/model\"\nlyrics = \"/no/such/model\"\n",
+    )
+    .unwrap();
+    let command = format!(
+        "stty rows 30 cols 100; exec {} --config {} review {}",
+        env!("CARGO_BIN_EXE_fabula"),
+        config.display(),
+        story.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("FABULA_DATA", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(b"q");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("review did not end on q");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(stdin);
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(status.success(), "{out}");
+    assert!(!out.contains("/no/such/model"), "{out}");
+    assert!(out.contains("The lamp glows."), "{out}");
+}

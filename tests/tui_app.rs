@@ -518,3 +518,32 @@ fn an_action_may_start_with_a_digit_and_a_number_alone_picks_a_choice() {
     type_keys(&mut app, " 2 \n");
     assert_eq!(branch_texts(&app)[4], second);
 }
+
+#[test]
+fn read_only_review_offers_nothing_to_pick_and_says_so_when_typed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut played = app(dir.path());
+    played.update(Action::Choose(0));
+    finish_passage(&mut played, "The gate is open.", 1.0);
+    finish_choices(&mut played, &["go in", "look around"]);
+
+    let mut app = app(dir.path());
+    app.open_read_only(played.session.clone());
+    assert!(app.choices.is_empty(), "no opening menu: {:?}", app.choices);
+    app.status.clear();
+    app.update(Action::FocusNext); // to the chat
+    type_keys(&mut app, "hello\n");
+    app.update(Action::Paste("more".into()));
+    app.update(Action::Choose(0));
+    assert!(app.input.is_empty());
+    assert!(app.status.contains("Read-only"), "{}", app.status);
+    assert_eq!(app.session, played.session, "nothing changed");
+    assert!(app.outbox.is_empty());
+    // Going back and forth shows no choices either.
+    app.update(Action::FocusPrev);
+    app.update(Action::Select(-1));
+    app.update(Action::JumpToSelected);
+    app.update(Action::Select(1));
+    app.update(Action::JumpToSelected);
+    assert!(app.choices.is_empty() && app.outbox.is_empty());
+}

@@ -119,5 +119,5 @@ pub fn run(
         None => Start::New,
     };
     let (story, lyrics) = load_models(&config, model)?;
-    tui::run(config, story, lyrics, start)
+    tui::run(config, Some(story), lyrics, start)
 }

@@ -33,7 +33,7 @@ pub fn run(args: ReviewArgs, config_path: Option<&std::path::Path>) -> anyhow::R
     }
     let (config, _) = Config::load(config_path)?;
     crate::tui::require_terminal()?;
-    let (story, lyrics) = super::play::load_models(&config, None)?;
     crate::cli::crash::install_panic_log();
-    crate::tui::run(config, story, lyrics, crate::tui::Start::Review(session))
+    // Reading a story needs no model: none is loaded.
+    crate::tui::run(config, None, None, crate::tui::Start::Review(session))
 }

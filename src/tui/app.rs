@@ -89,6 +89,10 @@ pub struct App {
     seed: u64,
 }
 
+/// What read-only review says it offers (also when something is typed).
+pub const READ_ONLY_HINT: &str =
+    "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits; nothing is typed here.";
+
 /// The longest input accepted; a larger paste is cut here.
 pub const MAX_INPUT_CHARS: usize = 2000;
 
@@ -167,8 +171,11 @@ impl App {
         self.mood = self.session.mood;
         self.stage = Stage::Playing;
         self.focus = Pane::Review;
+        // Nothing is played here: no openings or choices to pick.
+        self.choices.clear();
+        self.input.clear();
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
-        self.status = "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits.".into();
+        self.status = READ_ONLY_HINT.into();
     }
 
     pub fn generating(&self) -> bool {
@@ -418,6 +425,16 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if self.read_only
+            && matches!(
+                action,
+                Action::Char(_) | Action::Paste(_) | Action::Submit | Action::Choose(_)
+            )
+        {
+            // Said, so typed text is not dropped without a word.
+            self.status = READ_ONLY_HINT.into();
+            return;
+        }
         match action {
             Action::Char(c) => {
                 if !c.is_control() && self.input.chars().count() < MAX_INPUT_CHARS {
@@ -673,12 +690,14 @@ impl App {
         }
         self.story_scroll = 0;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
-        self.choices = self
-            .session
-            .tree
-            .node(id)
-            .map(|n| n.choices.clone())
-            .unwrap_or_default();
+        if !self.read_only {
+            self.choices = self
+                .session
+                .tree
+                .node(id)
+                .map(|n| n.choices.clone())
+                .unwrap_or_default();
+        }
         if self.node_role(id) == Some(Role::Player) {
             self.status = "At a player's action: press Ctrl-R to continue from it.".into();
         } else if self.choices.is_empty() && !self.read_only {

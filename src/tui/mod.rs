@@ -77,18 +77,24 @@ pub enum Start {
 
 /// Runs the TUI until the player quits. The terminal is restored on every
 /// way out, panics included (the panic hook is installed by the caller).
+/// Without a story model (read-only review) no engine is started.
 pub fn run(
     config: Config,
-    story: InferenceModel,
+    story: Option<InferenceModel>,
     lyrics: Option<InferenceModel>,
     start: Start,
 ) -> anyhow::Result<()> {
     require_terminal()?;
     let terminate = termination_flag()?;
-    let stamp = model_stamp(&story);
-    let label = format!(
-        "{} {}x{}",
-        story.card.name, story.card.hyper.layers, story.card.hyper.hidden_size
+    let stamp = story.as_ref().map(model_stamp).unwrap_or_default();
+    let label = story.as_ref().map_or_else(
+        || "no model".to_string(),
+        |s| {
+            format!(
+                "{} {}x{}",
+                s.card.name, s.card.hyper.layers, s.card.hyper.hidden_size
+            )
+        },
     );
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -101,13 +107,17 @@ pub fn run(
     }
     app.saver = Some(crate::story::saver::Saver::spawn());
     let (engine_tx, mut engine_rx) = mpsc::unbounded_channel();
-    let engine = engine::spawn(
-        Models {
-            story: Arc::new(story),
-            lyrics: lyrics.map(Arc::new),
-        },
-        engine_tx,
-    );
+    // Without an engine the sender is kept, so the channel stays open and quiet.
+    let (engine, _idle_sender) = match story {
+        Some(story) => {
+            let models = Models {
+                story: Arc::new(story),
+                lyrics: lyrics.map(Arc::new),
+            };
+            (Some(engine::spawn(models, engine_tx)), None)
+        }
+        None => (None, Some(engine_tx)),
+    };
     let mut input_rx = spawn_input_thread()?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -146,7 +156,7 @@ pub fn run(
                 app.update(Action::Quit);
             }
             for request in app.outbox.drain(..) {
-                if !engine.send(request) {
+                if !engine.as_ref().is_some_and(|e| e.send(request)) {
                     app.status = "The model engine stopped; your story is saved.".into();
                 }
             }

@@ -12,6 +12,7 @@ use crate::tui::wrap::{width, wrap};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let title = match app.stage {
+        _ if app.read_only => " Read-only ",
         Stage::ChooseOpening => " Choose an opening ",
         Stage::Playing => " What do you do? ",
     };
@@ -22,6 +23,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let w = inner.width as usize;
+    if app.read_only {
+        let said = "A review is read, not played: nothing is typed here. q quits.";
+        let lines: Vec<Line> = wrap(said, w)
+            .into_iter()
+            .map(|l| Line::styled(l, Style::default().fg(Color::DarkGray)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
     let mut lines: Vec<Line> = Vec::new();
     let accent = Style::default().fg(color(&app.config.colors.accent));
     match app.job.as_ref().map(|j| &j.kind) {
