@@ -12,6 +12,7 @@ fn main() {
                 | Command::Eval(_)
                 | Command::Bench(_)
                 | Command::Sentiment(_)
+                | Command::TrainSentiment(_)
                 | Command::Review(_),
             ),
             Some(path),
@@ -29,6 +30,7 @@ fn main() {
         Some(Command::Bench(a)) => cli::bench::run(a),
         Some(Command::Lyrics(a)) => cli::lyrics::run(a, args.config.as_deref()),
         Some(Command::Sentiment(a)) => cli::sentiment::run(a),
+        Some(Command::TrainSentiment(a)) => cli::train_sentiment::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
         None if args.print_config_path => match &args.config {
             // The file given is where the configuration is read from: checked like any other.

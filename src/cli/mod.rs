@@ -10,7 +10,9 @@ pub mod plain;
 pub mod play;
 pub mod review;
 pub mod sentiment;
+pub mod sentiment_eval;
 pub mod train;
+pub mod train_sentiment;
 
 use clap::{Parser, Subcommand};
 
@@ -67,6 +69,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// Score each line of stdin: `score<TAB>label` (or --eval a labelled file).
     Sentiment(sentiment::SentimentArgs),
+    /// Train the Embedding -> LSTM -> Dense sentiment classifier of a language.
+    TrainSentiment(train_sentiment::TrainSentimentArgs),
     /// Measure sampling and training speed (and compare with PyTorch).
     Bench(bench::BenchArgs),
 }

@@ -60,6 +60,13 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             .map_or(1, |d| d.as_nanos() as u64)
     });
     let mut game = Headless::new(config, Arc::new(model), seed, true);
+    if let Some(notice) = args
+        .opening_text
+        .as_deref()
+        .and_then(crate::sentiment::lang::english_story_notice)
+    {
+        eprintln!("fabula: {notice}");
+    }
     let (opening, first) = game.start(&opening_from(args.opening, args.opening_text))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -71,6 +78,9 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             break;
         }
         let line = line.map_err(|e| anyhow::anyhow!("reading stdin: {e}"))?;
+        if let Some(notice) = crate::sentiment::lang::english_story_notice(&line) {
+            eprintln!("fabula: {notice}");
+        }
         match game.act(&line)? {
             Some(turn) => open = quiet_pipe(write_turn(&mut out, &turn))?,
             None if !line.trim().is_empty() => {

@@ -79,19 +79,27 @@ pub const MAX_WEIGHTS_BYTES: u64 = 2 << 30;
 /// The largest safetensors header, as the safetensors crate allows.
 const MAX_HEADER_BYTES: u64 = 100_000_000;
 
-/// Parses and checks a card: format, version, hyper-parameters, vocabulary.
-pub fn read_card(path: &Path) -> Result<(ModelCard, Vocab), ModelError> {
+/// Reads a JSON card of any kind (at most [`MAX_CARD_BYTES`]); a parse
+/// error names the line and column.
+pub fn read_json_card<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
     let text =
         crate::fsutil::read_text_file(path, MAX_CARD_BYTES).map_err(|source| ModelError::Io {
             path: path.to_path_buf(),
             source,
         })?;
+    serde_json::from_str(&text).map_err(|e| ModelError::Card {
+        path: path.to_path_buf(),
+        message: format!("line {} column {}: {e}", e.line(), e.column()),
+    })
+}
+
+/// Parses and checks a card: format, version, hyper-parameters, vocabulary.
+pub fn read_card(path: &Path) -> Result<(ModelCard, Vocab), ModelError> {
     let card_err = |message: String| ModelError::Card {
         path: path.to_path_buf(),
         message,
     };
-    let card: ModelCard = serde_json::from_str(&text)
-        .map_err(|e| card_err(format!("line {} column {}: {e}", e.line(), e.column())))?;
+    let card: ModelCard = read_json_card(path)?;
     if card.format != CARD_FORMAT {
         return Err(card_err(format!(
             "format is {:?}, expected {CARD_FORMAT:?}",
@@ -131,6 +139,15 @@ impl CheckedWeights {
     /// card (names, dtypes, shapes, and a file length that matches them)
     /// before any tensor data is read.
     pub fn read(path: &Path, card: &ModelCard) -> Result<CheckedWeights, ModelError> {
+        Self::read_expected(path, &expected_tensors(&card.hyper))
+    }
+
+    /// [`CheckedWeights::read`] against any list of tensor names and shapes
+    /// (another network kept in the same format).
+    pub fn read_expected(
+        path: &Path,
+        expected: &[(String, Vec<i64>)],
+    ) -> Result<CheckedWeights, ModelError> {
         use std::io::{Read, Seek, SeekFrom};
         let io = |source| ModelError::Io {
             path: path.to_path_buf(),
@@ -156,14 +173,14 @@ impl CheckedWeights {
             serde_json::from_slice(&header).map_err(|e| bad(format!("header: {e}")))?;
         check_tensors(
             path,
-            card,
+            expected,
             |name| metadata.info(name).map(|i| (i.dtype, i.shape.clone())),
             metadata.tensors().into_keys().collect(),
         )?;
-        let expected = 8 + n + metadata.data_len() as u64;
-        if expected != len {
+        let described = 8 + n + metadata.data_len() as u64;
+        if described != len {
             return Err(bad(format!(
-                "the file is {len} bytes, its header describes {expected}"
+                "the file is {len} bytes, its header describes {described}"
             )));
         }
         file.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -173,7 +190,7 @@ impl CheckedWeights {
             bytes,
             path: path.to_path_buf(),
         };
-        checked.check(card)?;
+        checked.check(expected)?;
         Ok(checked)
     }
 
@@ -184,11 +201,11 @@ impl CheckedWeights {
         })
     }
 
-    fn check(&self, card: &ModelCard) -> Result<(), ModelError> {
+    fn check(&self, expected: &[(String, Vec<i64>)]) -> Result<(), ModelError> {
         let st = self.parse()?;
         check_tensors(
             &self.path,
-            card,
+            expected,
             |name| {
                 st.tensor(name)
                     .ok()
@@ -222,12 +239,11 @@ impl CheckedWeights {
 /// shape), F32, with the expected shape, and `names` holds nothing else.
 fn check_tensors(
     path: &Path,
-    card: &ModelCard,
+    expected: &[(String, Vec<i64>)],
     lookup: impl Fn(&str) -> Option<(Dtype, Vec<usize>)>,
     names: Vec<String>,
 ) -> Result<(), ModelError> {
-    let expected = expected_tensors(&card.hyper);
-    for (name, shape) in &expected {
+    for (name, shape) in expected {
         let (dtype, found) = lookup(name).ok_or_else(|| ModelError::MissingTensor {
             path: path.to_path_buf(),
             tensor: name.clone(),
@@ -276,7 +292,7 @@ pub fn load(path: &Path, device: Device) -> Result<LoadedModel, ModelError> {
     let weights = CheckedWeights::read(&files.weights, &card)?;
     let mut vs = nn::VarStore::new(device);
     let model = LstmLm::new(&vs.root(), &card.hyper);
-    copy_into(&mut vs, &weights, &card)?;
+    copy_into(&mut vs, &weights, &expected_tensors(&card.hyper))?;
     Ok(LoadedModel {
         card,
         vocab,
@@ -286,10 +302,11 @@ pub fn load(path: &Path, device: Device) -> Result<LoadedModel, ModelError> {
     })
 }
 
-fn copy_into(
+/// Copies checked weights into the variables of `vs` named in `expected`.
+pub fn copy_into(
     vs: &mut nn::VarStore,
     weights: &CheckedWeights,
-    card: &ModelCard,
+    expected: &[(String, Vec<i64>)],
 ) -> Result<(), ModelError> {
     let torch_err = |e: tch::TchError| ModelError::Torch {
         path: weights.path.clone(),
@@ -297,9 +314,9 @@ fn copy_into(
     };
     let vars = vs.variables();
     tch::no_grad(|| {
-        for (name, shape) in expected_tensors(&card.hyper) {
-            let values = weights.values(&name)?;
-            let var = vars.get(&name).ok_or_else(|| ModelError::MissingTensor {
+        for (name, shape) in expected {
+            let values = weights.values(name)?;
+            let var = vars.get(name).ok_or_else(|| ModelError::MissingTensor {
                 path: weights.path.clone(),
                 tensor: name.clone(),
             })?;
@@ -353,6 +370,18 @@ pub fn check_writable(path: &Path) -> Result<ModelFiles, ModelError> {
 /// Writes weights and card atomically: each file goes to a temporary name,
 /// is synced, then renamed over the old one.
 pub fn save(vs: &nn::VarStore, card: &ModelCard, path: &Path) -> Result<ModelFiles, ModelError> {
+    save_with(vs, &expected_tensors(&card.hyper), CARD_FORMAT, card, path)
+}
+
+/// [`save`] for any network: the variables named in `expected` go to the
+/// weights file (its metadata `format` is `format`), `card` to the JSON.
+pub fn save_with(
+    vs: &nn::VarStore,
+    expected: &[(String, Vec<i64>)],
+    format: &str,
+    card: &impl serde::Serialize,
+    path: &Path,
+) -> Result<ModelFiles, ModelError> {
     let files = ModelFiles::new(path);
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -363,8 +392,8 @@ pub fn save(vs: &nn::VarStore, card: &ModelCard, path: &Path) -> Result<ModelFil
     }
     let vars = vs.variables();
     let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
-    for (name, shape) in expected_tensors(&card.hyper) {
-        let var = vars.get(&name).ok_or_else(|| ModelError::MissingTensor {
+    for (name, shape) in expected {
+        let var = vars.get(name).ok_or_else(|| ModelError::MissingTensor {
             path: files.weights.clone(),
             tensor: name.clone(),
         })?;
@@ -374,7 +403,11 @@ pub fn save(vs: &nn::VarStore, card: &ModelCard, path: &Path) -> Result<ModelFil
             message: e.to_string(),
         })?;
         let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        buffers.push((name, shape.iter().map(|&d| d as usize).collect(), bytes));
+        buffers.push((
+            name.clone(),
+            shape.iter().map(|&d| d as usize).collect(),
+            bytes,
+        ));
     }
     let views: Vec<(String, TensorView<'_>)> = buffers
         .iter()
@@ -387,7 +420,7 @@ pub fn save(vs: &nn::VarStore, card: &ModelCard, path: &Path) -> Result<ModelFil
                 })
         })
         .collect::<Result<_, _>>()?;
-    let metadata: HashMap<String, String> = [("format".to_string(), CARD_FORMAT.to_string())]
+    let metadata: HashMap<String, String> = [("format".to_string(), format.to_string())]
         .into_iter()
         .collect();
     let data =

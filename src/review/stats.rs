@@ -12,6 +12,8 @@ pub struct TurnRow {
     pub role: &'static str,
     pub score: Option<f32>,
     pub label: Option<String>,
+    /// Which scorer gave the sentiment (`lexicon`, `lstm-en`, `lstm-zh`).
+    pub scorer: Option<&'static str>,
     pub first_words: String,
     /// Alternatives at this turn (1 when it never branched).
     pub alternatives: usize,
@@ -58,6 +60,7 @@ pub fn turn_rows(tree: &StoryTree) -> Vec<TurnRow> {
                 role: n.role.label(),
                 score: n.sentiment.map(|s| s.score),
                 label: n.sentiment.map(|s| s.label.to_string()),
+                scorer: n.sentiment.and_then(|s| s.scorer).map(|s| s.as_str()),
                 first_words: first_words(&n.text, 8),
                 alternatives: tree.siblings(id).0.len(),
             })

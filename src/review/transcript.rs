@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::sentiment::Scorer;
+use crate::sentiment::score_turn;
 use crate::story::session::ModelStamp;
 use crate::story::{Role, Session};
 
@@ -135,7 +135,8 @@ fn cap_turns(session: &mut Session) {
 }
 
 /// Opens a session file or a transcript (read-only), cuts turns too long to
-/// show, and scores every turn that has no sentiment yet.
+/// show, and scores every turn that has no sentiment (or no record of its
+/// scorer) with the scorer for its language.
 pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
     let bytes = crate::fsutil::read_file(path, crate::story::session::MAX_SESSION_BYTES).map_err(
         |source| TranscriptError::Io {
@@ -150,17 +151,23 @@ pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
         parse_transcript(path, &bytes)?
     };
     cap_turns(&mut session);
-    let scorer = Scorer::builtin();
-    let ids: Vec<_> = session
+    // A turn scored before its scorer was recorded is scored again, so a
+    // Chinese turn gets the Chinese scorer and every turn names its scorer.
+    use rayon::prelude::*;
+    let todo: Vec<(usize, &str)> = session
         .tree
         .nodes()
         .iter()
-        .filter(|n| n.sentiment.is_none())
-        .map(|n| n.id)
+        .filter(|n| n.sentiment.is_none_or(|s| s.scorer.is_none()))
+        .map(|n| (n.id, n.text.as_str()))
         .collect();
-    for id in ids {
+    let scored: Vec<_> = todo
+        .par_iter()
+        .map(|&(id, text)| (id, score_turn(text)))
+        .collect();
+    for (id, s) in scored {
         if let Some(n) = session.tree.node_mut(id) {
-            n.sentiment = Some(scorer.score(&n.text));
+            n.sentiment = Some(s);
         }
     }
     Ok(session)

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Label, Scorer};
+use super::{Label, Scorer, Sentiment};
 
 /// A labelled file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,14 +35,13 @@ pub struct Evaluation {
     pub confusion: [[usize; 3]; 3],
 }
 
-/// Scores every `label<TAB>text` line of `labelled_tsv`.
+/// The `label<TAB>text` rows of `labelled_tsv`, in order.
 ///
 /// Blank lines and lines starting with `#` are skipped, as is a first line
 /// whose label column reads `label` (a header). The text is everything after
 /// the first tab.
-pub fn evaluate(scorer: &Scorer, labelled_tsv: &str) -> Result<Evaluation, EvalError> {
-    let mut confusion = [[0usize; 3]; 3];
-    let (mut n, mut correct, mut polar_n, mut polar_correct) = (0, 0, 0, 0);
+pub fn parse_labelled(labelled_tsv: &str) -> Result<Vec<(Label, &str)>, EvalError> {
+    let mut rows = Vec::new();
     let mut seen_content = false;
     for (idx, line) in labelled_tsv.lines().enumerate() {
         let line_no = idx + 1;
@@ -61,8 +60,28 @@ pub fn evaluate(scorer: &Scorer, labelled_tsv: &str) -> Result<Evaluation, EvalE
             line: line_no,
             label: label.to_owned(),
         })?;
+        rows.push((gold, text));
+    }
+    if rows.is_empty() {
+        return Err(EvalError::Empty);
+    }
+    Ok(rows)
+}
 
-        let predicted = scorer.score(text);
+/// Scores every `label<TAB>text` line of `labelled_tsv` (read as
+/// [`parse_labelled`] reads it).
+pub fn evaluate(scorer: &Scorer, labelled_tsv: &str) -> Result<Evaluation, EvalError> {
+    let rows = parse_labelled(labelled_tsv)?;
+    Ok(tally(
+        rows.iter().map(|&(gold, text)| (gold, scorer.score(text))),
+    ))
+}
+
+/// Agreement of `(gold, predicted)` pairs; all zero for none.
+pub fn tally(pairs: impl IntoIterator<Item = (Label, Sentiment)>) -> Evaluation {
+    let mut confusion = [[0usize; 3]; 3];
+    let (mut n, mut correct, mut polar_n, mut polar_correct) = (0, 0, 0, 0);
+    for (gold, predicted) in pairs {
         n += 1;
         confusion[gold.index()][predicted.label.index()] += 1;
         if predicted.label == gold {
@@ -82,16 +101,13 @@ pub fn evaluate(scorer: &Scorer, labelled_tsv: &str) -> Result<Evaluation, EvalE
             Label::Neutral => {}
         }
     }
-    if n == 0 {
-        return Err(EvalError::Empty);
-    }
-    Ok(Evaluation {
+    Evaluation {
         n,
         accuracy: ratio(correct, n),
         polar_n,
         polar_accuracy: ratio(polar_correct, polar_n),
         confusion,
-    })
+    }
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {

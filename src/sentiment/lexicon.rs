@@ -54,6 +54,11 @@ impl Lexicon {
         self.words.get(token).copied()
     }
 
+    /// Every word with its valence.
+    pub(crate) fn words(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.words.iter().map(|(w, v)| (w.as_str(), *v))
+    }
+
     pub(crate) fn contains(&self, token: &str) -> bool {
         self.words.contains_key(token)
     }

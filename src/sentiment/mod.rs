@@ -1,4 +1,6 @@
-//! Rule-based (VADER) sentiment scoring of English story turns, in pure Rust.
+//! Sentiment of story turns: a rule-based (VADER) lexicon for English in
+//! pure Rust, and trained Embedding → LSTM → Dense classifiers
+//! ([`classifier`]) for English and Chinese; [`score_turn`] picks per turn.
 //!
 //! A turn (a line or paragraph) gets a compound score in `[-1, 1]` and a
 //! [`Label`] using the usual VADER thresholds (`>= 0.05` positive,
@@ -14,9 +16,15 @@
 //! Model for Sentiment Analysis of Social Media Text. ICWSM-14. Lexicons are
 //! MIT-licensed, taken from the `vader_sentiment` crate.
 
+pub mod baseline;
+pub mod classifier;
 mod eval;
+pub mod lang;
 mod lexicon;
 mod rules;
+pub mod tokens;
+pub mod train;
+pub mod turn;
 
 use std::fmt;
 use std::str::FromStr;
@@ -24,8 +32,10 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use eval::{evaluate, EvalError, Evaluation};
+pub use eval::{evaluate, parse_labelled, tally, EvalError, Evaluation};
+pub use lang::Lang;
 pub use lexicon::LexiconError;
+pub use turn::{score_turn, ScorerName};
 
 /// Compound scores at or above this are positive.
 pub const POSITIVE_THRESHOLD: f32 = 0.05;
@@ -105,18 +115,23 @@ pub struct Sentiment {
     /// VADER compound score in `[-1, 1]`.
     pub score: f32,
     pub label: Label,
+    /// Which scorer gave it, when recorded (stored turns; see [`score_turn`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scorer: Option<ScorerName>,
 }
 
 impl Sentiment {
     pub const NEUTRAL: Sentiment = Sentiment {
         score: 0.0,
         label: Label::Neutral,
+        scorer: None,
     };
 
     fn from_score(score: f32) -> Sentiment {
         Sentiment {
             score,
             label: Label::from_score(score),
+            scorer: None,
         }
     }
 }
@@ -145,6 +160,12 @@ impl Scorer {
         Ok(Scorer {
             lexicon: lexicon::Lexicon::parse(words, emoji)?,
         })
+    }
+
+    /// The lexicon's words with their valence (about −4 to 4), for a
+    /// classifier's embedding to start from.
+    pub fn word_valences(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.lexicon.words()
     }
 
     /// Scores `text`; any input is accepted, text without sentiment words
