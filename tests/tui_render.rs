@@ -163,3 +163,41 @@ fn the_review_pane_keeps_the_turns_after_a_rewind() {
     let s = screen(&app, 120, 35);
     assert!(s.contains("2 ¶"), "the later turn is still listed:\n{s}");
 }
+
+/// At 110 columns nothing of the help, the export message or the review
+/// statistics is cut, no score reads "-0.0", and speed is in chars/s.
+#[test]
+fn at_110_columns_nothing_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = played(dir.path());
+    app.update(Action::ToggleHelp);
+    let s = screen(&app, 110, 36);
+    for line in fabula::tui::render::help_lines() {
+        let last = line.split_whitespace().last().unwrap();
+        assert!(s.contains(last), "{last:?} of {line:?} missing:\n{s}");
+    }
+    app.update(Action::ToggleHelp);
+
+    app.update(Action::Export);
+    let s = screen(&app, 110, 36);
+    let file = format!("{}.md", app.session.id);
+    assert!(s.contains(&file), "{file} missing:\n{s}");
+
+    // A score just below zero, and scores at both ends for the range.
+    let t = &mut app.session.tree;
+    for (id, score) in [(0, -0.03), (1, 0.55)] {
+        t.node_mut(id).unwrap().sentiment = Some(fabula::sentiment::Sentiment {
+            score,
+            ..t.node(id).unwrap().sentiment.unwrap()
+        });
+    }
+    let extra = t.push(1, fabula::story::Role::Player, "run").unwrap();
+    t.node_mut(extra).unwrap().sentiment = Some(fabula::sentiment::Sentiment {
+        score: -0.74,
+        ..t.node(1).unwrap().sentiment.unwrap()
+    });
+    let s = screen(&app, 110, 36);
+    assert!(s.contains("◆  0.0 ") && !s.contains("-0.0 "), "{s}");
+    assert!(s.contains("-0.74..+0.55"), "{s}");
+    assert!(s.contains("chars/s") && !s.contains("tok/s"), "{s}");
+}

@@ -38,6 +38,17 @@ pub struct Stats {
     pub chars_per_second: Option<f32>,
 }
 
+/// A score with its sign and `decimals` places; one that rounds to zero
+/// is written without a sign, never as "-0.0".
+pub fn signed(v: f32, decimals: usize) -> String {
+    let s = format!("{v:+.decimals$}");
+    if s[1..].bytes().all(|b| b == b'0' || b == b'.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
 pub fn first_words(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().take(n).collect();
     let mut s = words.join(" ");
@@ -107,5 +118,20 @@ pub fn stats(tree: &StoryTree) -> Stats {
         generation_seconds,
         chars_per_second: (generation_seconds > 0.0)
             .then(|| generated_chars as f32 / generation_seconds),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed;
+
+    #[test]
+    fn a_score_that_rounds_to_zero_has_no_sign() {
+        assert_eq!(signed(-0.03, 1), "0.0");
+        assert_eq!(signed(-0.004, 2), "0.00");
+        assert_eq!(signed(0.0, 1), "0.0");
+        assert_eq!(signed(-0.05001, 1), "-0.1");
+        assert_eq!(signed(0.55, 2), "+0.55");
+        assert_eq!(signed(-0.74, 2), "-0.74");
     }
 }

@@ -22,7 +22,7 @@ pub fn summarize(session: &Session) -> Summary {
 }
 
 fn signed(v: Option<f32>) -> String {
-    v.map_or_else(|| "n/a".into(), |v| format!("{v:+.2}"))
+    v.map_or_else(|| "n/a".into(), |v| super::stats::signed(v, 2))
 }
 
 pub fn to_text(s: &Summary) -> String {

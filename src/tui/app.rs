@@ -765,7 +765,12 @@ impl App {
         let result = write(&md, self.session.export_markdown())
             .and_then(|()| write(&txt, self.session.export_text()));
         self.status = match result {
-            Ok(()) => format!("Exported the current branch to {} and .txt", md.display()),
+            // The file name first: a long folder is what the status line cuts.
+            Ok(()) => format!(
+                "Exported {}.md and .txt to {}",
+                self.session.id,
+                dir.display()
+            ),
             Err(e) => format!("Export failed: {e}"),
         };
     }

@@ -8,8 +8,9 @@ use ratatui::Frame;
 
 use super::color;
 use crate::tui::app::App;
+use crate::tui::wrap::wrap;
 
-pub const KEYS: &[(&str, &str)] = &[
+pub(crate) const KEYS: &[(&str, &str)] = &[
     (
         "1-9 Enter  (1-9)",
         "pick a suggested choice (or an opening)",
@@ -43,9 +44,34 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl-C  Ctrl-Q  (q)", "save and quit"),
 ];
 
+/// Width of the key column.
+const KEY_WIDTH: usize = 22;
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(76);
-    let height = (KEYS.len() as u16 + 4).min(area.height.saturating_sub(2));
+    let width = area.width.saturating_sub(4).min(90);
+    let inner = (width as usize).saturating_sub(2).max(1);
+    let key_style = Style::default()
+        .fg(color(&app.config.colors.accent))
+        .add_modifier(Modifier::BOLD);
+    // Descriptions wrap under themselves instead of being cut at the edge.
+    let mut lines: Vec<Line> = wrap(
+        "Letters in (parentheses) work when the story or review pane has focus.",
+        inner,
+    )
+    .into_iter()
+    .map(Line::from)
+    .collect();
+    for (k, what) in KEYS {
+        let room = inner.saturating_sub(KEY_WIDTH).max(8);
+        for (i, part) in wrap(what, room).into_iter().enumerate() {
+            let key = if i == 0 { *k } else { "" };
+            lines.push(Line::from(vec![
+                ratatui::text::Span::styled(format!("{key:<KEY_WIDTH$}"), key_style),
+                ratatui::text::Span::raw(part),
+            ]));
+        }
+    }
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -53,18 +79,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .flex(Flex::Center)
         .areas(row);
     frame.render_widget(Clear, popup);
-    let key_style = Style::default()
-        .fg(color(&app.config.colors.accent))
-        .add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::from(
-        "Letters in (parentheses) work when the story or review pane has focus.",
-    )];
-    for (k, what) in KEYS {
-        lines.push(Line::from(vec![
-            ratatui::text::Span::styled(format!("{k:<22}"), key_style),
-            ratatui::text::Span::raw(*what),
-        ]));
-    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Keys (Esc closes) ");

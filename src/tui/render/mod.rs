@@ -14,6 +14,11 @@ use ratatui::Frame;
 
 use super::app::{App, Pane};
 
+/// The help's descriptions, for tests that check none is cut.
+pub fn help_lines() -> impl Iterator<Item = &'static str> {
+    help::KEYS.iter().map(|(_, what)| *what)
+}
+
 /// Below this the panes cannot show anything useful.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;

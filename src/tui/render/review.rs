@@ -5,12 +5,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::story::sentiment_color;
 use super::{color, pane_block};
-use crate::review::stats::{stats, Stats};
+use crate::review::stats::{signed, stats, Stats};
 use crate::story::{Role, StoryTree};
 use crate::tui::app::{App, Pane};
 use crate::tui::wrap::wrap;
@@ -66,9 +66,10 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
             Role::Narration => "¶",
             Role::Player => ">",
         };
-        let score = n
-            .sentiment
-            .map_or_else(|| "  · ".to_string(), |s| format!("{:+.1}", s.score));
+        let score = n.sentiment.map_or_else(
+            || "  · ".to_string(),
+            |s| format!("{:>4}", signed(s.score, 1)),
+        );
         let head = format!("{:>3} {icon}{alt} ", i + 1);
         let room = (area.width as usize).saturating_sub(head.chars().count() + 7);
         let words = wrap(&crate::review::stats::first_words(&n.text, 10), room.max(1))
@@ -141,8 +142,10 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
     frame.render_widget(chart, area);
 }
 
+/// Four short lines: they fit the review pane of a 100-column terminal
+/// (35 columns inside); anything longer wraps rather than being cut.
 fn render_stats(st: &Stats, frame: &mut Frame, area: Rect) {
-    let fmt = |v: Option<f32>| v.map_or_else(|| "–".into(), |v| format!("{v:+.2}"));
+    let fmt = |v: Option<f32>| v.map_or_else(|| "–".into(), |v| signed(v, 2));
     let lines = vec![
         Line::from(format!(
             "turns {}  words {}  nodes {}",
@@ -153,13 +156,13 @@ fn render_stats(st: &Stats, frame: &mut Frame, area: Rect) {
             st.branch_points, st.abandoned_branches
         )),
         Line::from(format!(
-            "sentiment mean {}  range {}..{}",
+            "sentiment {} ({}..{})",
             fmt(st.mean_sentiment),
             fmt(st.min_sentiment),
             fmt(st.max_sentiment)
         )),
         Line::from(format!(
-            "best {}  worst {}  speed {}",
+            "best {}  worst {}  {}",
             st.most_positive_turn
                 .map_or("–".into(), |t| format!("#{t}")),
             st.most_negative_turn
@@ -168,5 +171,5 @@ fn render_stats(st: &Stats, frame: &mut Frame, area: Rect) {
                 .map_or("–".into(), |v| format!("{v:.0} chars/s"))
         )),
     ];
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

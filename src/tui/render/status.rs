@@ -21,8 +21,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(m) = app.mood {
         parts.push(format!("mood: {}", m.name()));
     }
+    // Characters, as the review's speed says: the model's tokens are characters.
     if let Some(tps) = app.tokens_per_second {
-        parts.push(format!("{tps:.0} tok/s"));
+        parts.push(format!("{tps:.0} chars/s"));
     }
     let left = parts.join(" │ ");
     let hint = " ? help  Tab pane  Esc stop  Ctrl-C quit ";
