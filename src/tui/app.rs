@@ -12,7 +12,6 @@ use crate::lm::{LstmState, SamplingConfig};
 use crate::narrator::choices::clean_choices;
 use crate::narrator::words::extend_world;
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
-use crate::sentiment::Scorer;
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
 
@@ -391,6 +390,10 @@ impl App {
                 self.autosave();
             }
         }
+        // Chinese in, English out: said, not left to surprise.
+        if let Some(notice) = crate::sentiment::lang::english_story_notice(&text) {
+            self.status = notice.to_string();
+        }
     }
 
     fn start_story(&mut self, genre: &str, opening: &str) {
@@ -399,14 +402,19 @@ impl App {
         self.session_path = Some(self.data_dir.join(format!("{}.json", self.session.id)));
         self.stage = Stage::Playing;
         self.score(0);
-        self.start_passage(0, true);
-        self.status = format!("A new {genre} story. Esc stops the narrator; ? lists every key.");
+        // As in a text adventure, the opening sets the scene and the player
+        // moves first: the narrator answers actions (it writes poorly with
+        // nothing to answer). Ctrl-R asks it to go on from the opening.
+        self.request_choices(0);
+        self.status = format!(
+            "A new {genre} story. Type what you do or pick a choice; Ctrl-R lets the narrator go on; ? lists every key."
+        );
         self.autosave();
     }
 
     fn score(&mut self, id: NodeId) {
         if let Some(node) = self.session.tree.node_mut(id) {
-            node.sentiment = Some(Scorer::builtin().score(&node.text));
+            node.sentiment = Some(crate::sentiment::score_turn(&node.text));
         }
     }
 
@@ -840,10 +848,16 @@ impl App {
                     self.tokens_per_second = Some(tokens as f32 / seconds);
                 }
                 self.score(node);
+                let before = self.session.tree.node(node).and_then(|n| n.parent);
+                let before = before.and_then(|p| self.session.tree.node(p));
                 self.status = if cancelled {
                     "Stopped. What was written is kept; Ctrl-R writes another version.".into()
                 } else {
-                    String::new()
+                    // The notice for a Chinese action stays beside its English passage.
+                    before
+                        .and_then(|p| crate::sentiment::lang::english_story_notice(&p.text))
+                        .unwrap_or_default()
+                        .to_string()
                 };
                 self.autosave();
                 self.request_choices(node);
