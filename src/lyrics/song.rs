@@ -125,35 +125,40 @@ pub enum Direction {
     Down,
 }
 
+/// Errors count sections, lines and positions from 1, as a writer does
+/// (the fields hold the 0-based indices).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SongError {
-    #[error("there is no section {index}: the song has {len} section(s)")]
+    #[error("there is no section {}: the song has {len} section(s)", .index + 1)]
     NoSection { index: usize, len: usize },
-    #[error("there is no line {line} in section {section}: it has {len} line(s)")]
+    #[error("there is no line {} in section {}: it has {len} line(s)", .line + 1, .section + 1)]
     NoLine {
         section: usize,
         line: usize,
         len: usize,
     },
-    #[error("cannot insert at position {at} in section {section}: it has {len} line(s)")]
+    #[error("cannot insert at position {} in section {}: it has {len} line(s)", .at + 1, .section + 1)]
     InsertOutOfRange {
         section: usize,
         at: usize,
         len: usize,
     },
-    #[error("cannot insert a section at position {at}: the song has {len} section(s)")]
+    #[error("cannot insert a section at position {}: the song has {len} section(s)", .at + 1)]
     SectionInsertOutOfRange { at: usize, len: usize },
     #[error(
-        "line {line} of section {section} cannot move {direction:?}: it is already at the edge"
+        "line {} of section {} cannot move {}: it is already at the edge",
+        .line + 1,
+        .section + 1,
+        match .direction { Direction::Up => "up", Direction::Down => "down" }
     )]
     CannotMove {
         section: usize,
         line: usize,
         direction: Direction,
     },
-    #[error("section {section} is a repeat of section {of}; edit section {of} instead")]
+    #[error("section {} is a repeat of section {}; edit section {} instead", .section + 1, .of + 1, .of + 1)]
     IsRepeat { section: usize, of: usize },
-    #[error("section {section} cannot repeat section {of}: {reason}")]
+    #[error("section {} cannot repeat section {}: {reason}", .section + 1, .of + 1)]
     BadRepeat {
         section: usize,
         of: usize,
@@ -579,6 +584,33 @@ impl SongEditor {
 mod tests {
     use super::*;
 
+    #[test]
+    fn errors_count_from_one() {
+        let e = SongError::IsRepeat { section: 2, of: 1 };
+        assert_eq!(
+            e.to_string(),
+            "section 3 is a repeat of section 2; edit section 2 instead"
+        );
+        let e = SongError::CannotMove {
+            section: 0,
+            line: 0,
+            direction: Direction::Up,
+        };
+        assert_eq!(
+            e.to_string(),
+            "line 1 of section 1 cannot move up: it is already at the edge"
+        );
+        let e = SongError::NoLine {
+            section: 1,
+            line: 4,
+            len: 4,
+        };
+        assert_eq!(
+            e.to_string(),
+            "there is no line 5 in section 2: it has 4 line(s)"
+        );
+    }
+
     fn aabb() -> RhymeScheme {
         RhymeScheme::parse("AABB").unwrap()
     }
@@ -672,7 +704,7 @@ mod tests {
         // Repeats refuse line edits and say where to edit instead.
         let err = s.set_text(3, 0, "x").unwrap_err();
         assert_eq!(err, SongError::IsRepeat { section: 3, of: 1 });
-        assert!(err.to_string().contains("edit section 1"));
+        assert!(err.to_string().contains("edit section 2"), "counted from 1");
         assert_eq!(s, before, "failed edits change nothing");
     }
 

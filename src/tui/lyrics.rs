@@ -82,6 +82,8 @@ pub enum LyricsAction {
     Undo,
     Redo,
     Export,
+    /// Type a title for the song.
+    Title,
     Help,
     Quit,
     // Editing a line.
@@ -97,11 +99,16 @@ pub struct LyricsApp {
     pub section: usize,
     pub line: usize,
     pub editing: Option<String>,
+    /// The text being edited is the song's title, not a line.
+    pub editing_title: bool,
     pub busy: bool,
     pub status: String,
     pub help: bool,
     pub quit: bool,
     pub path: Option<PathBuf>,
+    /// The song file was named by the editor (not opened by the player):
+    /// it is renamed after the title when one is given.
+    pub name_from_title: bool,
     pub lines_per_section: usize,
     /// A generation request waiting for the loop: (kind, song snapshot).
     pub pending: Option<(LyricsAction, Song, usize, usize)>,
@@ -116,12 +123,15 @@ impl LyricsApp {
             section: 0,
             line: 0,
             editing: None,
+            editing_title: false,
             busy: false,
-            status: "n next line · g write section · r rewrite line · l lock · e edit · ? help"
-                .into(),
+            status:
+                "n next line · g write section · r rewrite line · l lock · e edit · t title · ? help"
+                    .into(),
             help: false,
             quit: false,
             path,
+            name_from_title: false,
             lines_per_section,
             pending: None,
             last_save_error: None,
@@ -134,6 +144,35 @@ impl LyricsApp {
 
     fn lines_in(&self, section: usize) -> usize {
         self.song().content(section).map_or(0, |s| s.lines.len())
+    }
+
+    /// The section whose lines `section` shows: a repeated chorus is edited
+    /// where it was written, and every repeat shows the change.
+    fn target(&self, section: usize) -> usize {
+        self.song().resolve(section).unwrap_or(section)
+    }
+
+    /// Gives the song file its title's name, when the editor named it.
+    fn rename_after_title(&mut self) {
+        let Some(old) = self.path.clone().filter(|_| self.name_from_title) else {
+            return;
+        };
+        let Some(dir) = old.parent() else { return };
+        let new = song_path(dir, &self.song().title, Some(&old));
+        if new == old {
+            return;
+        }
+        if old.exists() {
+            if let Err(e) = std::fs::rename(&old, &new) {
+                self.status = format!("The song stays in {}: {e}", old.display());
+                return;
+            }
+            let _ = std::fs::rename(
+                crate::fsutil::backup_path(&old),
+                crate::fsutil::backup_path(&new),
+            );
+        }
+        self.path = Some(new);
     }
 
     fn save(&mut self) {
@@ -156,6 +195,30 @@ impl LyricsApp {
         }
     }
 
+    /// Writes the text being edited into its line (or the title). On an
+    /// error the text stays in the editor to be kept or changed.
+    fn commit_edit(&mut self) {
+        let Some(text) = self.editing.take() else {
+            return;
+        };
+        let text = text.trim().to_string();
+        if std::mem::take(&mut self.editing_title) {
+            self.edit(|song| {
+                song.set_title(text);
+                Ok(())
+            });
+            self.rename_after_title();
+            return;
+        }
+        let (s, l) = (self.target(self.section), self.line);
+        if let Err(e) = self.editor.edit(|song| song.set_text(s, l, text.clone())) {
+            self.status = e.to_string();
+            self.editing = Some(text);
+            return;
+        }
+        self.save();
+    }
+
     pub fn update(&mut self, action: LyricsAction) {
         if let Some(buf) = self.editing.as_mut() {
             match action {
@@ -163,12 +226,18 @@ impl LyricsApp {
                 LyricsAction::Backspace => {
                     buf.pop();
                 }
-                LyricsAction::Commit => {
-                    let text = self.editing.take().unwrap_or_default();
-                    let (s, l) = (self.section, self.line);
-                    self.edit(|song| song.set_text(s, l, text.trim().to_string()));
+                LyricsAction::Commit => self.commit_edit(),
+                LyricsAction::Cancel => {
+                    self.editing = None;
+                    self.editing_title = false;
                 }
-                LyricsAction::Cancel => self.editing = None,
+                // Ctrl-C quits as everywhere; what was typed is kept.
+                LyricsAction::Quit => {
+                    self.commit_edit();
+                    self.editing = None;
+                    self.save();
+                    self.quit = true;
+                }
                 _ => {}
             }
             return;
@@ -207,12 +276,29 @@ impl LyricsApp {
                     self.status = "Add a section first (a).".into();
                     return;
                 }
+                let locked = self
+                    .song()
+                    .content(s)
+                    .ok()
+                    .and_then(|sec| sec.lines.get(l))
+                    .is_some_and(|line| line.locked);
+                if action == LyricsAction::RegenerateLine && locked {
+                    self.status = "This line is locked: l unlocks it to be rewritten.".into();
+                    return;
+                }
                 self.busy = true;
                 self.status = "Writing…".into();
                 self.pending = Some((action, self.song().clone(), s, l));
             }
             LyricsAction::Written(song) => {
                 self.busy = false;
+                if *song == *self.song() {
+                    // Locked lines are kept, so there may be nothing to write.
+                    self.status =
+                        "Nothing was written: the lines it would change are locked, or none fit."
+                            .into();
+                    return;
+                }
                 self.edit(move |current| {
                     *current = *song;
                     Ok(())
@@ -222,7 +308,14 @@ impl LyricsApp {
                 self.status =
                     "Written. l locks a line you like; r rewrites the selected one.".into();
             }
-            LyricsAction::ToggleLock => self.edit(|song| song.toggle_lock(s, l).map(drop)),
+            LyricsAction::ToggleLock => {
+                let t = self.target(s);
+                self.edit(|song| song.toggle_lock(t, l).map(drop));
+            }
+            LyricsAction::Title => {
+                self.editing = Some(self.song().title.clone());
+                self.editing_title = true;
+            }
             LyricsAction::Edit => {
                 if let Ok(sec) = self.song().content(s) {
                     if let Some(line) = sec.lines.get(l) {
@@ -232,18 +325,21 @@ impl LyricsApp {
             }
             LyricsAction::Insert => {
                 let at = if self.lines_in(s) == 0 { 0 } else { l + 1 };
-                self.edit(|song| song.insert_line(s, at, String::new()).map(drop));
+                let t = self.target(s);
+                self.edit(|song| song.insert_line(t, at, String::new()).map(drop));
                 self.line = at;
                 self.editing = Some(String::new());
             }
             LyricsAction::Delete => {
-                self.edit(|song| song.delete_line(s, l).map(drop));
+                let t = self.target(s);
+                self.edit(|song| song.delete_line(t, l).map(drop));
                 self.line = self.line.min(self.lines_in(s).saturating_sub(1));
             }
             LyricsAction::MoveLine(d) => {
                 let mut to = l;
+                let t = self.target(s);
                 self.edit(|song| {
-                    to = song.move_line(s, l, d)?;
+                    to = song.move_line(t, l, d)?;
                     Ok(())
                 });
                 self.line = to;
@@ -251,7 +347,7 @@ impl LyricsApp {
             LyricsAction::CycleScheme => {
                 let current = self
                     .song()
-                    .section(s)
+                    .content(s)
                     .map(|x| x.scheme.to_string())
                     .unwrap_or_default();
                 let at = SCHEMES
@@ -259,17 +355,19 @@ impl LyricsApp {
                     .position(|x| x.eq_ignore_ascii_case(&current))
                     .map_or(0, |i| (i + 1) % SCHEMES.len());
                 let scheme = RhymeScheme::parse(SCHEMES[at]).unwrap_or_default();
-                self.edit(|song| song.set_scheme(s, scheme));
+                let t = self.target(s);
+                self.edit(|song| song.set_scheme(t, scheme));
             }
             LyricsAction::Syllables(d) => {
                 let now = self
                     .song()
-                    .section(s)
+                    .content(s)
                     .ok()
                     .and_then(|x| x.syllable_target)
                     .unwrap_or(8);
                 let next = (i16::from(now) + i16::from(d)).clamp(0, 24) as u8;
-                self.edit(|song| song.set_syllable_target(s, (next > 0).then_some(next)));
+                let t = self.target(s);
+                self.edit(|song| song.set_syllable_target(t, (next > 0).then_some(next)));
             }
             LyricsAction::AddSection => {
                 let song = self.song();
@@ -403,6 +501,13 @@ pub fn perform(
 fn key_action(code: KeyCode, mods: KeyModifiers, editing: bool) -> Option<LyricsAction> {
     use LyricsAction::*;
     if editing {
+        if mods.contains(KeyModifiers::CONTROL) {
+            // A control key never types its letter.
+            return match code {
+                KeyCode::Char('c') | KeyCode::Char('q') => Some(Quit),
+                _ => None,
+            };
+        }
         return match code {
             KeyCode::Enter => Some(Commit),
             KeyCode::Esc => Some(Cancel),
@@ -439,6 +544,7 @@ fn key_action(code: KeyCode, mods: KeyModifiers, editing: bool) -> Option<Lyrics
         KeyCode::Char('a') => AddSection,
         KeyCode::Char('u') => Undo,
         KeyCode::Char('x') => Export,
+        KeyCode::Char('t') => Title,
         KeyCode::Char('?') | KeyCode::F(1) => Help,
         KeyCode::Char('q') => Quit,
         KeyCode::Esc => Help,
@@ -446,7 +552,7 @@ fn key_action(code: KeyCode, mods: KeyModifiers, editing: bool) -> Option<Lyrics
     })
 }
 
-pub const HELP: &str = "↑/↓ line · Tab/←/→ section · n next line · g write section (keeps locked lines) · r rewrite line · l lock/unlock · e/Enter edit · i insert · d delete · J/K move line · s rhyme scheme · +/- syllables · a add section · u undo · Ctrl-R redo · x export text · q quit";
+pub const HELP: &str = "↑/↓ line · Tab/←/→ section · n next line · g write section (keeps locked lines) · r rewrite line · l lock/unlock · e/Enter edit · i insert · d delete · J/K move line · s rhyme scheme · +/- syllables · a add section · u undo · Ctrl-R redo · t title · x export text · q quit";
 
 pub fn render(app: &LyricsApp, frame: &mut Frame) {
     let area = frame.area();
@@ -470,9 +576,10 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
     for (i, header) in headers.iter().enumerate() {
         let Ok(sec) = song.content(i) else { continue };
         let own = song.section(i).ok();
-        let scheme = own.map(|x| x.scheme.to_string()).unwrap_or_default();
-        let syl = own
-            .and_then(|x| x.syllable_target)
+        // A repeat has the scheme and target of the section it repeats.
+        let scheme = sec.scheme.to_string();
+        let syl = sec
+            .syllable_target
             .map_or("no target".into(), |t| format!("{t} syllables"));
         let repeat = if own.is_some_and(|x| x.repeat_of.is_some()) {
             " (repeat)"
@@ -497,7 +604,7 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
             if here {
                 selected_row = lines.len();
             }
-            let text = match (&app.editing, here) {
+            let text = match (&app.editing, here && !app.editing_title) {
                 (Some(buf), true) => format!("{buf}▏"),
                 _ => l.text.clone(),
             };
@@ -545,14 +652,14 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
     }
     let height = main.height.saturating_sub(2) as usize;
     let scroll = selected_row.saturating_sub(height.saturating_sub(3)) as u16;
-    let title = format!(
-        " Lyrics: {} ",
-        if song.title.is_empty() {
-            "untitled"
-        } else {
-            &song.title
-        }
-    );
+    let title = match (&app.editing, app.editing_title) {
+        (Some(buf), true) => format!(" Title: {buf}▏ "),
+        _ if song.title.is_empty() => " Lyrics: untitled (t gives a title) ".to_string(),
+        _ => format!(
+            " Lyrics: {} ",
+            crate::text_safety::printable_line(&song.title)
+        ),
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
@@ -576,15 +683,17 @@ pub fn run(
     settings: WriteSettings,
     seed: u64,
 ) -> anyhow::Result<()> {
+    let name_from_title = open.is_none();
     let path = open.or_else(|| {
         let dir = crate::story::session::sessions_dir()
             .parent()
             .map(|d| d.join("songs"))?;
-        Some(dir.join(format!("{}.json", crate::story::session::now_secs())))
+        Some(song_path(&dir, &song.title, None))
     });
     super::require_terminal()?;
     let terminate = super::termination_flag()?;
     let mut app = LyricsApp::new(song, path, lines);
+    app.name_from_title = name_from_title;
     let model = Arc::new(model);
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Song>();
     let mut key_rx = super::spawn_input_thread()?;
@@ -642,6 +751,32 @@ pub fn run(
             Ok(())
         }
     }
+}
+
+/// Where a song the editor names is saved in `dir`: its title as a file
+/// name (`moon-river.json`, then `moon-river-2.json`, ...), or the time
+/// for an untitled song. `current` is the song's own file, never in the way.
+pub fn song_path(dir: &Path, title: &str, current: Option<&Path>) -> PathBuf {
+    let mut stem = String::new();
+    for c in title.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            stem.push(c);
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem: String = stem.trim_end_matches('-').chars().take(60).collect();
+    let stem = stem.trim_end_matches('-');
+    if stem.is_empty() {
+        return dir.join(format!("{}.json", crate::story::session::now_secs()));
+    }
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}.json")),
+            n => dir.join(format!("{stem}-{n}.json")),
+        })
+        .find(|p| Some(p.as_path()) == current || !p.exists())
+        .unwrap_or_else(|| dir.join(format!("{stem}.json")))
 }
 
 /// What is said when the lyrics editor closes: where the song is, nothing
@@ -722,5 +857,161 @@ mod exit_tests {
             .unwrap()
             .unwrap()
             .starts_with("Song saved to"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lyrics::{RhymeScheme, SectionKind};
+    use LyricsAction::*;
+
+    /// Verse, chorus (one line, 8 syllables), verse, the chorus again.
+    fn song() -> Song {
+        let mut song = Song::new("");
+        let scheme = RhymeScheme::parse("AABB").unwrap();
+        let v = song.add_section(SectionKind::Verse, scheme.clone());
+        song.push_line(v, "we walked along the road tonight")
+            .unwrap();
+        let c = song.add_section(SectionKind::Chorus, scheme.clone());
+        song.set_syllable_target(c, Some(8)).unwrap();
+        song.push_line(c, "sing it loud").unwrap();
+        song.add_section(SectionKind::Verse, scheme);
+        song.add_repeat(c).unwrap();
+        song
+    }
+
+    fn typed(app: &mut LyricsApp, text: &str) {
+        for c in text.chars() {
+            app.update(Char(c));
+        }
+    }
+
+    fn screen(app: &LyricsApp) -> String {
+        use ratatui::backend::TestBackend;
+        let mut term = ratatui::Terminal::new(TestBackend::new(90, 20)).unwrap();
+        term.draw(|f| render(app, f)).unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_locked_line_is_not_sent_to_be_rewritten() {
+        let mut app = LyricsApp::new(song(), None, 4);
+        app.update(ToggleLock);
+        app.update(RegenerateLine);
+        assert!(app.pending.is_none() && !app.busy);
+        assert!(app.status.contains("locked"), "{}", app.status);
+        // A result that changes nothing does not say "Written".
+        app.update(ToggleLock);
+        app.update(RegenerateLine);
+        let unchanged = app.pending.take().unwrap().1;
+        app.update(Written(Box::new(unchanged)));
+        assert!(!app.status.contains("Written"), "{}", app.status);
+    }
+
+    #[test]
+    fn editing_a_repeated_chorus_edits_the_chorus() {
+        let mut app = LyricsApp::new(song(), None, 4);
+        app.update(Section(3));
+        assert_eq!(app.section, 3);
+        app.update(Edit);
+        assert_eq!(app.editing.as_deref(), Some("sing it loud"));
+        typed(&mut app, " tonight");
+        app.update(Commit);
+        assert_eq!(app.editing, None, "{}", app.status);
+        let song = app.editor.song();
+        assert_eq!(song.sections[1].lines[0].text, "sing it loud tonight");
+        assert_eq!(
+            song.content(3).unwrap().lines[0].text,
+            "sing it loud tonight"
+        );
+        // The other line edits reach the chorus too.
+        app.update(ToggleLock);
+        assert!(
+            app.editor.song().sections[1].lines[0].locked,
+            "{}",
+            app.status
+        );
+        app.update(Syllables(1));
+        assert_eq!(app.editor.song().sections[1].syllable_target, Some(9));
+    }
+
+    #[test]
+    fn a_repeated_chorus_header_shows_the_chorus_settings() {
+        let mut app = LyricsApp::new(song(), None, 4);
+        app.update(Section(3));
+        let s = screen(&app);
+        let headers: Vec<&str> = s.lines().filter(|l| l.contains("[Chorus]")).collect();
+        assert_eq!(headers.len(), 2, "{s}");
+        for h in headers {
+            assert!(h.contains("AABB · 8 syllables"), "{h}");
+        }
+    }
+
+    #[test]
+    fn ctrl_c_while_editing_quits_and_keeps_the_text() {
+        assert_eq!(
+            key_action(KeyCode::Char('c'), KeyModifiers::CONTROL, true),
+            Some(Quit)
+        );
+        assert_eq!(
+            key_action(KeyCode::Char('x'), KeyModifiers::CONTROL, true),
+            None
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut app = LyricsApp::new(song(), Some(path.clone()), 4);
+        app.update(Edit);
+        typed(&mut app, " and far");
+        app.update(Quit);
+        assert!(app.quit);
+        let saved = load_song(&path).unwrap();
+        assert_eq!(
+            saved.sections[0].lines[0].text,
+            "we walked along the road tonight and far"
+        );
+    }
+
+    #[test]
+    fn a_song_is_titled_from_the_editor_and_its_file_named_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = song_path(dir.path(), "", None);
+        let mut app = LyricsApp::new(song(), Some(first.clone()), 4);
+        app.name_from_title = true;
+        app.update(ToggleLock); // saved under the first name
+        assert!(first.exists());
+        assert_eq!(
+            key_action(KeyCode::Char('t'), KeyModifiers::NONE, false),
+            Some(Title)
+        );
+        app.update(Title);
+        typed(&mut app, "Moon River, Again!");
+        assert!(screen(&app).contains("Title: Moon River, Again!"));
+        app.update(Commit);
+        assert_eq!(app.editor.song().title, "Moon River, Again!");
+        let named = dir.path().join("moon-river-again.json");
+        assert_eq!(app.path.as_deref(), Some(named.as_path()));
+        assert!(named.exists() && !first.exists());
+        assert_eq!(load_song(&named).unwrap().title, "Moon River, Again!");
+        // Another song of that title gets a name of its own.
+        assert_eq!(
+            song_path(dir.path(), "moon river again", None),
+            dir.path().join("moon-river-again-2.json")
+        );
+        // A song the player opened keeps its file.
+        let opened = dir.path().join("mine.json");
+        let mut app = LyricsApp::new(song(), Some(opened.clone()), 4);
+        app.update(Title);
+        typed(&mut app, "Other");
+        app.update(Commit);
+        assert_eq!(app.path, Some(opened));
     }
 }
