@@ -284,11 +284,17 @@ fn a_closed_pipe_ends_the_output_quietly() {
 fn errors_say_the_os_error_once_and_name_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.txt");
-    let (code, _, err) = run_in(
-        dir.path(),
-        &["review", missing.to_str().unwrap(), "--summary"],
-    );
-    assert_ne!(code, 0);
-    assert!(err.contains("missing.txt"), "{err}");
-    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    let m = missing.to_str().unwrap();
+    // Review (summary or screen) and --resume (a path or an id).
+    for (args, name) in [
+        (vec!["review", m, "--summary"], "missing.txt"),
+        (vec!["review", m], "missing.txt"),
+        (vec!["--resume", m], "missing.txt"),
+        (vec!["--resume", "1700000000-404"], "1700000000-404.json"),
+    ] {
+        let (code, _, err) = run_in(dir.path(), &args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.contains(name), "{args:?}: {err}");
+        assert_eq!(err.matches("os error 2").count(), 1, "{args:?}: {err}");
+    }
 }
