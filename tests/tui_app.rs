@@ -67,6 +67,20 @@ fn finish_choices(app: &mut App, choices: &[&str]) {
     }));
 }
 
+/// Starts the story with opening `n` and asks the narrator to go on from
+/// it (a new story offers choices first: the player moves first).
+fn begin(app: &mut App, n: usize) {
+    app.update(Action::Choose(n));
+    assert_eq!(
+        app.session.tree.len(),
+        1,
+        "no passage before the player acts"
+    );
+    finish_choices(app, &["look around", "wait here"]);
+    assert_eq!(app.choices, vec!["look around", "wait here"]);
+    app.update(Action::Retry);
+}
+
 fn branch_texts(app: &App) -> Vec<String> {
     let t = &app.session.tree;
     t.branch()
@@ -80,7 +94,7 @@ fn new_story_choice_and_typed_action() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     assert_eq!(app.stage, Stage::ChooseOpening);
-    app.update(Action::Choose(1)); // mystery
+    begin(&mut app, 1); // mystery
     assert_eq!(app.stage, Stage::Playing);
     assert!(app
         .session
@@ -182,7 +196,7 @@ fn new_story_choice_and_typed_action() {
 fn cancel_keeps_partial_text_and_busy_blocks_new_turns() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    app.update(Action::Choose(0));
+    begin(&mut app, 0);
     let (job, cancel) = match app.outbox.pop() {
         Some(Request::Narrate { job, cancel, .. }) => (job, cancel),
         other => panic!("{other:?}"),
@@ -214,7 +228,7 @@ fn cancel_keeps_partial_text_and_busy_blocks_new_turns() {
 fn retry_sibling_switch_undo_and_rewind() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    app.update(Action::Choose(0));
+    begin(&mut app, 0);
     finish_passage(&mut app, "First version.", 1.0);
     finish_choices(&mut app, &["go in", "look around"]);
     app.update(Action::Retry);
@@ -260,8 +274,9 @@ fn retry_sibling_switch_undo_and_rewind() {
     assert_eq!(app.session.tree.current(), 0);
     assert_eq!(app.session.tree.len(), 5, "nothing was deleted");
 
-    finish_choices(&mut app, &["open the gate", "look around"]);
-    assert!(!app.generating());
+    // The opening's own choices come back, with no model call.
+    assert_eq!(app.choices, vec!["look around", "wait here"]);
+    assert!(!app.generating() && app.outbox.is_empty());
     // And forward again, past what undo left: the later turns are still
     // there to select.
     app.update(Action::Select(10));
@@ -276,7 +291,7 @@ fn retry_sibling_switch_undo_and_rewind() {
 fn read_only_review_returns_to_later_turns() {
     let dir = tempfile::tempdir().unwrap();
     let mut played = app(dir.path());
-    played.update(Action::Choose(0));
+    begin(&mut played, 0);
     finish_passage(&mut played, "The gate is open.", 1.0);
     finish_choices(&mut played, &["go in", "look around"]);
     played.update(Action::Choose(0));
@@ -341,7 +356,7 @@ fn pasted_lines_are_joined_with_a_space_and_nothing_false_is_said() {
 fn too_few_usable_choices_ask_again_then_settle() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    app.update(Action::Choose(0));
+    begin(&mut app, 0);
     finish_passage(&mut app, "The gate is open.", 1.0);
     // Nothing usable: a second batch is asked for.
     finish_choices(&mut app, &["zzkq blorf", "inventory"]);
@@ -360,7 +375,7 @@ fn too_few_usable_choices_ask_again_then_settle() {
 fn a_story_from_another_model_is_read_anew() {
     let dir = tempfile::tempdir().unwrap();
     let mut first = app(dir.path());
-    first.update(Action::Choose(0));
+    begin(&mut first, 0);
     finish_passage(&mut first, "The gate is open.", 1.0);
     finish_choices(&mut first, &["go in", "look around"]);
     let path = first.session_path.clone().unwrap();
@@ -406,7 +421,7 @@ fn a_passage_stopped_before_any_text_leaves_no_empty_turn() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     // The first passage.
-    app.update(Action::Choose(0));
+    begin(&mut app, 0);
     stop_at_once(&mut app);
     assert_eq!(app.session.tree.len(), 1);
     assert_eq!(app.session.tree.current(), 0);
@@ -448,7 +463,7 @@ fn the_mood_is_kept_across_resume() {
     let dir = tempfile::tempdir().unwrap();
     let mut first = app(dir.path());
     first.update(Action::CycleMood); // chosen before the story starts
-    first.update(Action::Choose(0));
+    begin(&mut first, 0);
     finish_passage(&mut first, "The gate is open.", 1.0);
     finish_choices(&mut first, &["go in", "look around"]);
     first.update(Action::CycleMood);
@@ -500,6 +515,8 @@ fn an_action_may_start_with_a_digit_and_a_number_alone_picks_a_choice() {
         Stage::Playing,
         "2 and Enter picks the second opening"
     );
+    finish_choices(&mut app, &["read the letter", "go to the house"]);
+    app.update(Action::Retry);
     finish_passage(&mut app, "The letter is open.", 1.0);
     finish_choices(&mut app, &["read the letter", "go to the house", "burn it"]);
 
@@ -523,7 +540,7 @@ fn an_action_may_start_with_a_digit_and_a_number_alone_picks_a_choice() {
 fn read_only_review_offers_nothing_to_pick_and_says_so_when_typed_at() {
     let dir = tempfile::tempdir().unwrap();
     let mut played = app(dir.path());
-    played.update(Action::Choose(0));
+    begin(&mut played, 0);
     finish_passage(&mut played, "The gate is open.", 1.0);
     finish_choices(&mut played, &["go in", "look around"]);
 

@@ -29,7 +29,9 @@ pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
             printable(&crate::narrator::action_line(action))
         )?;
     }
-    writeln!(out, "{}\n", printable(turn.passage.trim()))?;
+    if !turn.passage.trim().is_empty() {
+        writeln!(out, "{}\n", printable(turn.passage.trim()))?;
+    }
     for (i, c) in turn.choices.iter().enumerate() {
         writeln!(out, "{}. {}", i + 1, printable(c))?;
     }

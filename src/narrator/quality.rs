@@ -35,6 +35,8 @@ pub struct Quality {
 impl Quality {
     /// Counts one passage (after `action`, if any) and the choices after it;
     /// `world` is what the opening and the player's actions so far named.
+    /// An empty passage (the opening's turn, where the player moves first)
+    /// counts only its choices.
     pub fn add(
         &mut self,
         action: Option<&str>,
@@ -42,6 +44,10 @@ impl Quality {
         passage: &str,
         offered: &[String],
     ) {
+        if passage.trim().is_empty() {
+            self.add_choices(offered);
+            return;
+        }
         self.passages += 1;
         if world.iter().any(|w| words::mentions(passage, w)) {
             self.in_world += 1;
@@ -72,6 +78,10 @@ impl Quality {
                 self.dictionary_words += 1;
             }
         }
+        self.add_choices(offered);
+    }
+
+    fn add_choices(&mut self, offered: &[String]) {
         self.turns += 1;
         if offered.len() >= 2 {
             self.turns_with_choices += 1;

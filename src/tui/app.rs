@@ -632,8 +632,9 @@ impl App {
                         "Retrying: a new version beside the old one (Alt-←/→ to compare).".into();
                 }
             }
-            // Continue from a player's action or the opening.
-            Some(_) => self.start_passage(current, false),
+            // Continue from a player's action or the opening, reading its
+            // text first when its state was never stored (a new story).
+            Some(_) => self.start_passage(current, self.state_of(current).is_none()),
             None => {}
         }
     }
