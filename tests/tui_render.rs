@@ -41,6 +41,17 @@ fn played(dir: &std::path::Path) -> App {
     );
     app.data_dir = dir.join("sessions");
     app.update(Action::Choose(3));
+    // The player moves first: choices for the opening, then the narrator
+    // is asked to go on (Ctrl-R).
+    let Some(Request::Candidates { job, .. }) = app.outbox.pop() else {
+        panic!()
+    };
+    app.update(Action::Engine(Event::Candidates {
+        job,
+        texts: vec!["look around".into(), "wait here".into()],
+        states: vec![],
+    }));
+    app.update(Action::Retry);
     let Some(Request::Narrate { job, .. }) = app.outbox.pop() else {
         panic!()
     };
