@@ -425,6 +425,11 @@ fn a_passage_stopped_before_any_text_leaves_no_empty_turn() {
     stop_at_once(&mut app);
     assert_eq!(app.session.tree.len(), 1);
     assert_eq!(app.session.tree.current(), 0);
+    assert_eq!(
+        app.choices,
+        vec!["look around", "wait here"],
+        "the opening's choices stay"
+    );
     assert!(app.outbox.is_empty() && !app.generating());
     app.update(Action::Retry);
     finish_passage(&mut app, "The gate is open.", 1.0);

@@ -742,9 +742,15 @@ impl App {
                 .node(back_to)
                 .is_some_and(|n| n.children.is_empty())
         {
-            // No choices are asked for: the player just stopped the model.
+            // The opening's own choices come back; none are asked for, as
+            // the player just stopped the model.
             let _ = self.session.tree.set_current(back_to);
-            self.choices.clear();
+            self.choices = self
+                .session
+                .tree
+                .node(back_to)
+                .map(|n| n.choices.clone())
+                .unwrap_or_default();
             self.review_selected = 0;
             self.autosave();
             self.status = format!("{said} Ctrl-R writes the first passage.");
