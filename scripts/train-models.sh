@@ -11,7 +11,7 @@ mkdir -p models logs
 "$FABULA" train assets/corpora/story/*.txt -o models/story --name story \
   --description "Narrative prose and second-person interactive fiction in the > command / response form" \
   --embed 64 --hidden 384 --layers 2 --dropout 0.1 --batch-size 32 --bptt 128 \
-  --lr 3e-3 --steps "${STEPS_STORY:-6000}" --checkpoint-every 500 --threads 1 --seed 1 \
+  --lr 3e-3 --steps "${STEPS_STORY:-11600}" --checkpoint-every 500 --threads 1 --seed 1 \
   --licence "public domain and MIT/CC0 packaged texts (see assets/SOURCES.md)" > logs/train-story.log 2>&1 &
 story=$!
 "$FABULA" train assets/corpora/lyrics/*.txt -o models/lyrics --name lyrics \

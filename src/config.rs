@@ -59,8 +59,10 @@ impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
             choices: 3,
-            min_passage_chars: 120,
-            max_passage_chars: 480,
+            // Short answers to an action read best: the model answers in a
+            // sentence or two, and drifts when made to go on.
+            min_passage_chars: 30,
+            max_passage_chars: 240,
             choice_temperature: 0.7,
             candidates: 16,
             action_bias: 2.5,

@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::lm::generate::{feed, generate, generate_candidates, StopReason};
+use crate::lm::generate::{feed, generate, generate_candidates, generate_guided, StopReason};
 use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
+use crate::narrator::guide::CommandGuide;
 use crate::narrator::{narrate, Plan};
 
 pub type JobId = u64;
@@ -78,6 +79,11 @@ pub enum Request {
         n: usize,
         sampling: SamplingConfig,
         stops: Vec<String>,
+        /// Player commands steered toward these words (the scene's
+        /// things) with this bias; the command ends at its line end and
+        /// `stops` are not used. Empty: plain sampling.
+        steer: Vec<String>,
+        steer_bias: f32,
         seed: u64,
         cancel: CancelToken,
     },
@@ -312,11 +318,33 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 n,
                 sampling,
                 stops,
+                steer,
+                steer_bias,
                 seed,
                 cancel,
             } => {
                 let model = models.get(slot);
                 let state = start_state(model, state, &context, &prefix, &mut scratch);
+                if !steer.is_empty() {
+                    let mut guide = CommandGuide::new(&model.vocab, &steer, steer_bias, n);
+                    let outs = generate_guided(
+                        &model.net,
+                        &model.vocab,
+                        &state,
+                        n,
+                        &sampling,
+                        seed,
+                        &mut guide,
+                        || !cancel.is_cancelled(),
+                    );
+                    let texts = outs.into_iter().map(|g| g.text).collect();
+                    let _ = events.send(Event::Candidates {
+                        job,
+                        texts,
+                        states: Vec::new(),
+                    });
+                    continue;
+                }
                 let outs = generate_candidates(
                     &model.net,
                     &model.vocab,

@@ -31,26 +31,21 @@ struct LetterIds {
     upper: Option<u32>,
 }
 
-/// Steers every stream of a passage batch the same way.
-pub struct PassageGuide {
-    rules: PassageRules,
-    /// The action's content words still to be taken up, per stream.
+/// A modest logit bias toward words, per stream: full strength on the next
+/// letter of a word the stream has begun, half at word starts on their
+/// first letters. A word is no longer pushed once written (or begun and
+/// turned into another word).
+pub struct WordBias {
+    strength: f32,
+    /// The words still to be taken up, per stream.
     pending: Vec<Vec<String>>,
     letters: std::collections::HashMap<char, LetterIds>,
-    mark: Option<u32>,
-    /// Whitespace ids: a passage starts with a word, not a gap.
-    blanks: Vec<u32>,
 }
 
-impl PassageGuide {
-    pub fn new(
-        vocab: &Vocab,
-        rules: PassageRules,
-        action_words: &[String],
-        streams: usize,
-    ) -> Self {
+impl WordBias {
+    pub fn new(vocab: &Vocab, words: &[String], strength: f32, streams: usize) -> Self {
         let mut letters = std::collections::HashMap::new();
-        for w in action_words {
+        for w in words {
             for c in w.chars() {
                 letters.entry(c).or_insert_with(|| {
                     let id = |ch: char| vocab.contains(ch).then(|| vocab.token(ch));
@@ -61,18 +56,10 @@ impl PassageGuide {
                 });
             }
         }
-        PassageGuide {
-            rules,
-            pending: vec![action_words.to_vec(); streams],
+        WordBias {
+            strength,
+            pending: vec![words.to_vec(); streams],
             letters,
-            mark: vocab
-                .contains(PLAYER_MARK)
-                .then(|| vocab.token(PLAYER_MARK)),
-            blanks: [' ', '\n', '\t']
-                .into_iter()
-                .filter(|&c| vocab.contains(c))
-                .map(|c| vocab.token(c))
-                .collect(),
         }
     }
 
@@ -87,6 +74,137 @@ impl PassageGuide {
                 }
             }
         }
+    }
+
+    /// Adds the bias for stream `stream` after `text`.
+    pub fn adjust(&self, stream: usize, text: &str, logits: &mut [f32]) {
+        let pending = &self.pending[stream];
+        if self.strength <= 0.0 || pending.is_empty() {
+            return;
+        }
+        let partial = trailing_word(text).to_lowercase();
+        if partial.is_empty() {
+            let at_word_start = text
+                .chars()
+                .last()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '(' | '“'));
+            if at_word_start {
+                let firsts: std::collections::BTreeSet<char> =
+                    pending.iter().filter_map(|w| w.chars().next()).collect();
+                for c in firsts {
+                    self.boost(logits, c, self.strength * 0.5, true);
+                }
+            }
+            return;
+        }
+        let nexts: std::collections::BTreeSet<char> = pending
+            .iter()
+            .filter(|w| w.len() > partial.len() && w.starts_with(&partial))
+            .filter_map(|w| w[partial.len()..].chars().next())
+            .collect();
+        for c in nexts {
+            self.boost(logits, c, self.strength, false);
+        }
+    }
+
+    /// After each character: a word just finished stops pushing the words
+    /// it took up.
+    pub fn observe(&mut self, stream: usize, text: &str) {
+        if let Some(c) = text.chars().last().filter(|c| !c.is_alphabetic()) {
+            let last = trailing_word(&text[..text.len() - c.len_utf8()]);
+            if !last.is_empty() {
+                // Written once, or begun and turned into another word
+                // ("foot" for "footprints"): pushing it again only forces
+                // the same letters in once more.
+                let last = last.to_lowercase();
+                let s = words::stem(&last).to_string();
+                self.pending[stream].retain(|w| {
+                    let shared = w
+                        .chars()
+                        .zip(last.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    words::stem(w) != s && shared < 4.min(w.chars().count())
+                });
+            }
+        }
+    }
+}
+
+/// Steers every stream of a passage batch the same way.
+pub struct PassageGuide {
+    rules: PassageRules,
+    /// Toward the action's content words.
+    bias: WordBias,
+    mark: Option<u32>,
+    /// Whitespace ids: a passage starts with a word, not a gap.
+    blanks: Vec<u32>,
+}
+
+impl PassageGuide {
+    pub fn new(
+        vocab: &Vocab,
+        rules: PassageRules,
+        action_words: &[String],
+        streams: usize,
+    ) -> Self {
+        PassageGuide {
+            bias: WordBias::new(vocab, action_words, rules.bias, streams),
+            rules,
+            mark: vocab
+                .contains(PLAYER_MARK)
+                .then(|| vocab.token(PLAYER_MARK)),
+            blanks: blank_ids(vocab),
+        }
+    }
+}
+
+fn blank_ids(vocab: &Vocab) -> Vec<u32> {
+    [' ', '\n', '\t']
+        .into_iter()
+        .filter(|&c| vocab.contains(c))
+        .map(|c| vocab.token(c))
+        .collect()
+}
+
+/// Steers a batch of predicted player commands toward the things of the
+/// scene (what the player can see): no bias on the verb, the word bias
+/// after it. A command ends at its line end.
+pub struct CommandGuide {
+    bias: WordBias,
+    blanks: Vec<u32>,
+}
+
+impl CommandGuide {
+    pub fn new(vocab: &Vocab, scene_words: &[String], strength: f32, streams: usize) -> Self {
+        CommandGuide {
+            bias: WordBias::new(vocab, scene_words, strength, streams),
+            blanks: blank_ids(vocab),
+        }
+    }
+}
+
+impl Guide for CommandGuide {
+    fn adjust(&mut self, stream: usize, text: &str, logits: &mut [f32]) {
+        if text.is_empty() {
+            for &id in &self.blanks {
+                if let Some(l) = logits.get_mut(id as usize) {
+                    *l = f32::NEG_INFINITY;
+                }
+            }
+        }
+        if text.contains(' ') {
+            self.bias.adjust(stream, text, logits);
+        }
+    }
+
+    fn end(&mut self, stream: usize, text: &str) -> Option<usize> {
+        self.bias.observe(stream, text);
+        text.ends_with('\n').then(|| text.len() - 1)
+    }
+
+    fn is_boundary(&self, _text: &str) -> bool {
+        false
     }
 }
 
@@ -153,58 +271,11 @@ impl Guide for PassageGuide {
                 }
             }
         }
-        if self.rules.bias <= 0.0 {
-            return;
-        }
-        let pending = &self.pending[stream];
-        if pending.is_empty() {
-            return;
-        }
-        let partial = trailing_word(text).to_lowercase();
-        if partial.is_empty() {
-            let at_word_start = text
-                .chars()
-                .last()
-                .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '(' | '“'));
-            if at_word_start {
-                let firsts: std::collections::BTreeSet<char> =
-                    pending.iter().filter_map(|w| w.chars().next()).collect();
-                for c in firsts {
-                    self.boost(logits, c, self.rules.bias * 0.5, true);
-                }
-            }
-            return;
-        }
-        let nexts: std::collections::BTreeSet<char> = pending
-            .iter()
-            .filter(|w| w.len() > partial.len() && w.starts_with(&partial))
-            .filter_map(|w| w[partial.len()..].chars().next())
-            .collect();
-        for c in nexts {
-            self.boost(logits, c, self.rules.bias, false);
-        }
+        self.bias.adjust(stream, text, logits);
     }
 
     fn end(&mut self, stream: usize, text: &str) -> Option<usize> {
-        // A word just finished: stop pushing the action words it took up.
-        if let Some(c) = text.chars().last().filter(|c| !c.is_alphabetic()) {
-            let last = trailing_word(&text[..text.len() - c.len_utf8()]);
-            if !last.is_empty() {
-                // Written once, or begun and turned into another word
-                // ("foot" for "footprints"): pushing it again only forces
-                // the same letters in once more.
-                let last = last.to_lowercase();
-                let s = words::stem(&last).to_string();
-                self.pending[stream].retain(|w| {
-                    let shared = w
-                        .chars()
-                        .zip(last.chars())
-                        .take_while(|(a, b)| a == b)
-                        .count();
-                    words::stem(w) != s && shared < 4.min(w.chars().count())
-                });
-            }
-        }
+        self.bias.observe(stream, text);
         let chars = text.chars().count();
         if text.ends_with(PLAYER_MARK) {
             return Some(cut_point(text, text.len() - PLAYER_MARK.len_utf8()));

@@ -14,6 +14,10 @@ pub struct Quality {
     pub answering: usize,
     /// Of those, the passages that take up at least one of its content words.
     pub taken_up: usize,
+    /// Passages after an action with an object ("open the gate"), and those
+    /// that name an object of it (the gate, not only the verb).
+    pub with_objects: usize,
+    pub objects_taken_up: usize,
     /// Passages that name a thing of the player's story: one the opening or
     /// a player's action named (rather than things the narrator made up).
     pub in_world: usize,
@@ -59,6 +63,13 @@ impl Quality {
                 self.answering += 1;
                 if words::uptake(passage, &content) > 0.0 {
                     self.taken_up += 1;
+                }
+                let objects = words::action_objects(&content);
+                if !objects.is_empty() {
+                    self.with_objects += 1;
+                    if words::uptake(passage, objects) > 0.0 {
+                        self.objects_taken_up += 1;
+                    }
                 }
             }
         }
@@ -107,9 +118,10 @@ impl Quality {
     /// `key=value` pairs, one line.
     pub fn line(&self) -> String {
         format!(
-            "passages={} uptake={:.3} in_world={:.3} archaic={:.3} mid_sentence={:.3} player_lines={} dictionary={:.3} choice_turns={:.3} clean_choices={:.3} mean_chars={:.0}",
+            "passages={} uptake={:.3} object_uptake={:.3} in_world={:.3} archaic={:.3} mid_sentence={:.3} player_lines={} dictionary={:.3} choice_turns={:.3} clean_choices={:.3} mean_chars={:.0}",
             self.passages,
             Self::share(self.taken_up, self.answering),
+            Self::share(self.objects_taken_up, self.with_objects),
             Self::share(self.in_world, self.passages),
             Self::share(self.archaic, self.passages),
             Self::share(self.mid_sentence, self.passages),
@@ -158,8 +170,8 @@ mod tests {
         assert_eq!(q.player_lines, 1);
         assert_eq!((q.turns, q.turns_with_choices), (2, 1));
         assert_eq!((q.choices, q.clean_choices), (3, 2));
-        assert!(q
-            .line()
-            .starts_with("passages=2 uptake=0.500 in_world=0.500 archaic=0.500"));
+        assert!(q.line().starts_with(
+            "passages=2 uptake=0.500 object_uptake=0.500 in_world=0.500 archaic=0.500"
+        ));
     }
 }

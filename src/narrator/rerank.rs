@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! score = mean log-probability per character under the model (nats)
-//!       + 0.6 × uptake (share of the action's content words the passage takes up)
+//!       + 0.6 × uptake: the share of the action's objects the passage names
+//!             ("open the gate": the gate), + 0.2 when it names the verb too
+//!             (for an action with no object, 0.6 × whether it names the verb)
 //!       + 0.4 when it names a thing of the player's story (one the opening or
 //!             an action named), so the narrator stays among them
 //!             instead of inventing a room of its own
@@ -44,14 +46,26 @@ pub struct Score {
 }
 
 pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
+    let objects = words::action_objects(cx.action_words);
     let uptake = words::uptake(text, cx.action_words);
+    // Naming the verb ("You take the panel" after "take the mask") is not
+    // following the action; naming its object is.
+    let follows = if objects.is_empty() {
+        0.6 * f64::from(uptake)
+    } else {
+        let verb = cx
+            .action_words
+            .last()
+            .is_some_and(|v| words::mentions(text, v));
+        0.6 * f64::from(words::uptake(text, objects)) + if verb { 0.2 } else { 0.0 }
+    };
     let in_world = cx.world.iter().any(|w| words::mentions(text, w));
     let dictionary = words::dictionary_share(text);
     let repetition = words::repetition(text, &cx.recent);
     let archaic = words::archaic_count(text);
     let sentiment = crate::sentiment::Scorer::builtin().score(text).score;
     let mut total = mean_log_prob
-        + 0.6 * f64::from(uptake)
+        + follows
         + if in_world { WORLD_WEIGHT } else { 0.0 }
         + 2.0 * f64::from(dictionary - 1.0)
         - f64::from(repetition)
@@ -109,7 +123,10 @@ mod tests {
         let a = score("You take the key. It is cold in your hand.", -1.2, &c);
         let b = score("The wind blows across the empty field.", -1.2, &c);
         assert!(a.total > b.total);
-        assert_eq!(best(&[b, a]), Some(1));
+        assert_eq!(best(&[b.clone(), a.clone()]), Some(1));
+        // The verb alone, on another thing, is not following the action.
+        let other = score("You take the panel. It is cold in your hand.", -1.2, &c);
+        assert!(a.total > other.total + 0.5);
     }
 
     #[test]

@@ -160,6 +160,16 @@ pub fn extend_world(world: &mut Vec<String>, text: &str, is_action: bool) {
     }
 }
 
+/// The objects among an action's content words ([`content_words`] puts
+/// the verb last): what a response most needs to name. "look" alone has
+/// none.
+pub fn action_objects(content: &[String]) -> &[String] {
+    match content.len() {
+        0 | 1 => &[],
+        n => &content[..n - 1],
+    }
+}
+
 /// Whether `text` mentions `word` in some form (same stem).
 pub fn mentions(text: &str, word: &str) -> bool {
     let target = stem(word);
@@ -285,6 +295,8 @@ mod tests {
         let c = content_words("take the brass key");
         assert!((uptake("You take the key.", &c) - 2.0 / 3.0).abs() < 1e-6);
         assert_eq!(uptake("Nothing happens.", &c), 0.0);
+        assert_eq!(action_objects(&c), &c[..c.len() - 1]);
+        assert!(action_objects(&content_words("look")).is_empty());
     }
 
     #[test]

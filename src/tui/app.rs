@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::{LstmState, SamplingConfig};
 use crate::narrator::choices::clean_choices;
-use crate::narrator::words::extend_world;
+use crate::narrator::words::{extend_world, named_things};
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
@@ -327,6 +327,23 @@ impl App {
         }
     }
 
+    /// What the player can see at `node`, for grounding choices: its own
+    /// text, the two passages before it and the opening.
+    fn scene_of(&self, node: NodeId) -> String {
+        let tree = &self.session.tree;
+        let path = tree.path_to(node);
+        let mut parts: Vec<&str> = path
+            .iter()
+            .rev()
+            .filter_map(|&id| tree.node(id))
+            .filter(|n| n.role == Role::Narration)
+            .take(3)
+            .map(|n| n.text.as_str())
+            .collect();
+        parts.extend(tree.node(0).map(|n| n.text.as_str()));
+        parts.join("\n\n")
+    }
+
     /// The action the player took just before `node`, if any.
     fn action_before(&self, node: NodeId) -> Option<String> {
         let parent = self.session.tree.node(node)?.parent?;
@@ -351,14 +368,19 @@ impl App {
             state: self.state_of(node),
             context: self.context_until(node),
             prefix: CHOICE_PREFIX.into(),
-            // Oversample: long, odd or repeated predictions are dropped.
-            n: n * 5,
+            // Oversample: long, odd or repeated predictions are dropped,
+            // and those about things in the scene go first.
+            n: n * CHOICE_OVERSAMPLE,
             sampling: SamplingConfig {
                 temperature: self.config.story.choice_temperature,
                 max_tokens: 48,
                 ..self.config.sampling.clone()
             },
             stops: vec!["\n".into()],
+            // Toward the things the player can see, as passages are toward
+            // the action's words: the model alone rarely names them.
+            steer: named_things(&self.scene_of(node)),
+            steer_bias: self.config.story.action_bias,
             seed,
             cancel,
         });
@@ -890,13 +912,8 @@ impl App {
                     Vec::new()
                 };
                 raw.extend(texts);
-                let passage = self
-                    .session
-                    .tree
-                    .node(node)
-                    .map(|n| n.text.clone())
-                    .unwrap_or_default();
-                let choices = clean_choices(&raw, self.config.story.choices, &avoid, &passage);
+                let scene = self.scene_of(node);
+                let choices = clean_choices(&raw, self.config.story.choices, &avoid, &scene);
                 if choices.len() < self.config.story.choices.min(2) && attempt < CHOICE_ATTEMPTS {
                     if let Some(n) = self.session.tree.node_mut(node) {
                         n.choices = choices;
@@ -924,6 +941,8 @@ impl App {
 
 /// Batches of choice predictions asked for at most per turn.
 pub const CHOICE_ATTEMPTS: usize = 3;
+/// Predictions sampled per choice offered (one batch; cheap, they are short).
+const CHOICE_OVERSAMPLE: usize = 10;
 
 /// Prefix after which choices are sampled: the start of a player's line,
 /// so a choice is what the model predicts a player types next.
