@@ -7,6 +7,9 @@
 //!       + 0.6 × uptake: the share of the action's objects the passage names
 //!             ("open the gate": the gate), + 0.2 when it names the verb too
 //!             (for an action with no object, 0.6 × whether it names the verb)
+//!       − 0.5 when its first sentence acts on another thing, one neither the
+//!             action nor the story named ("You take the panel" after
+//!             `take the mask`)
 //!       + 0.4 when it names a thing of the player's story (one the opening or
 //!             an action named), so the narrator stays among them
 //!             instead of inventing a room of its own
@@ -23,6 +26,31 @@ use std::collections::HashSet;
 use super::words;
 
 const WORLD_WEIGHT: f64 = 0.4;
+const SWAP_COST: f64 = 0.5;
+
+/// Whether the first sentence acts on something else than the action's
+/// objects, and not on a thing of the story either ("You take the panel."
+/// after `take the mask`): the model's commonest way of not following.
+fn swaps_the_object(text: &str, objects: &[String], world: &[String]) -> bool {
+    let first = match super::guide::last_sentence_end(text) {
+        Some(_) => {
+            let end = text
+                .char_indices()
+                .find(|&(_, c)| matches!(c, '.' | '!' | '?'))
+                .map_or(text.len(), |(i, _)| i);
+            &text[..end]
+        }
+        None => text,
+    };
+    let things = words::named_things(first);
+    let known = |t: &String| {
+        objects
+            .iter()
+            .chain(world)
+            .any(|o| words::stem(o) == words::stem(t))
+    };
+    !things.is_empty() && !things.iter().any(known)
+}
 
 /// What a candidate is measured against.
 pub struct RerankContext<'a> {
@@ -57,7 +85,13 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
             .action_words
             .last()
             .is_some_and(|v| words::mentions(text, v));
-        0.6 * f64::from(words::uptake(text, objects)) + if verb { 0.2 } else { 0.0 }
+        let named = 0.6 * f64::from(words::uptake(text, objects)) + if verb { 0.2 } else { 0.0 };
+        named
+            - if swaps_the_object(text, objects, cx.world) {
+                SWAP_COST
+            } else {
+                0.0
+            }
     };
     let in_world = cx.world.iter().any(|w| words::mentions(text, w));
     let dictionary = words::dictionary_share(text);
@@ -127,6 +161,9 @@ mod tests {
         // The verb alone, on another thing, is not following the action.
         let other = score("You take the panel. It is cold in your hand.", -1.2, &c);
         assert!(a.total > other.total + 0.5);
+        assert!(swaps_the_object("You take the panel.", &w[..1], &[]));
+        assert!(!swaps_the_object("You take the key.", &w[..1], &[]));
+        assert!(!swaps_the_object("Nothing happens.", &w[..1], &[]));
     }
 
     #[test]
