@@ -2,8 +2,6 @@
 //! passages answer the action, their register, how they end, player lines
 //! written by the narrator, dictionary words, and the choices offered.
 
-#[cfg(test)]
-use super::words::extend_world;
 use super::{choices, words};
 
 /// Tallies over the passages and choices of played stories.
@@ -53,7 +51,7 @@ impl Quality {
             return;
         }
         self.passages += 1;
-        if world.iter().any(|w| words::mentions(passage, w)) {
+        if words::mentions_any(passage, world) {
             self.in_world += 1;
         }
         self.chars += passage.chars().count();
@@ -137,6 +135,7 @@ impl Quality {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::narrator::words::extend_world;
 
     #[test]
     fn the_world_holds_what_the_opening_and_the_actions_named() {

@@ -32,16 +32,8 @@ const SWAP_COST: f64 = 0.5;
 /// objects, and not on a thing of the story either ("You take the panel."
 /// after `take the mask`): the model's commonest way of not following.
 fn swaps_the_object(text: &str, objects: &[String], world: &[String]) -> bool {
-    let first = match super::guide::last_sentence_end(text) {
-        Some(_) => {
-            let end = text
-                .char_indices()
-                .find(|&(_, c)| matches!(c, '.' | '!' | '?'))
-                .map_or(text.len(), |(i, _)| i);
-            &text[..end]
-        }
-        None => text,
-    };
+    let end = text.find(['.', '!', '?']).unwrap_or(text.len());
+    let first = &text[..end];
     let things = words::named_things(first);
     let known = |t: &String| {
         objects
@@ -93,7 +85,7 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
                 0.0
             }
     };
-    let in_world = cx.world.iter().any(|w| words::mentions(text, w));
+    let in_world = words::mentions_any(text, cx.world);
     let dictionary = words::dictionary_share(text);
     let repetition = words::repetition(text, &cx.recent);
     let archaic = words::archaic_count(text);

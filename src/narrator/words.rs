@@ -176,6 +176,16 @@ pub fn mentions(text: &str, word: &str) -> bool {
     words(text).any(|w| stem(&w) == target)
 }
 
+/// Whether `text` mentions any of `candidates` (its words are stemmed once,
+/// not once per candidate: the world of a long story has many).
+pub fn mentions_any(text: &str, candidates: &[String]) -> bool {
+    if candidates.is_empty() {
+        return false;
+    }
+    let stems: HashSet<String> = words(text).map(|w| stem(&w).to_string()).collect();
+    candidates.iter().any(|w| stems.contains(stem(w)))
+}
+
 /// Share of `content` words that `text` mentions (1 when there are none).
 pub fn uptake(text: &str, content: &[String]) -> f32 {
     if content.is_empty() {
@@ -292,6 +302,10 @@ mod tests {
         assert!(mentions("You opened it.", "open"));
         assert!(mentions("Climbing is hard.", "climb"));
         assert!(!mentions("A monkey sits here.", "key"));
+        let world = ["castle".to_string(), "key".to_string()];
+        assert!(mentions_any("The keys are cold.", &world));
+        assert!(!mentions_any("A monkey sits here.", &world));
+        assert!(!mentions_any("The keys are cold.", &[]));
         let c = content_words("take the brass key");
         assert!((uptake("You take the key.", &c) - 2.0 / 3.0).abs() < 1e-6);
         assert_eq!(uptake("Nothing happens.", &c), 0.0);
