@@ -174,22 +174,51 @@ pub struct Choice {
     pub score: Score,
 }
 
-/// Trims, collapses runs of whitespace to one space, drops punctuation a
-/// line cannot start with and cuts runs of full stops to one (". an old",
-/// "before.\"....."); `None` if nothing is left.
+/// Makes a sampled line read like a song line: quotation marks,
+/// brackets and underscores go (the corpus quotes speech across lines, so a
+/// cut line leaves one unbalanced), dashes and semicolons become commas,
+/// punctuation a line cannot start with is dropped, runs of punctuation
+/// collapse to their strongest mark, whitespace collapses to one space and
+/// the first letter is a capital. `None` if no word is left.
 pub fn clean_candidate(raw: &str) -> Option<String> {
-    let joined = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let start =
-        joined.trim_start_matches(|c: char| !(c.is_alphanumeric() || c == '"' || c == '\''));
+    let spaced: String = raw
+        .replace("--", ", ")
+        .chars()
+        .map(|c| match c {
+            '"' | '(' | ')' | '[' | ']' | '_' | '*' => ' ',
+            ';' | ':' => ',',
+            c => c,
+        })
+        .collect();
+    let joined = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    let start = joined.trim_start_matches(|c: char| !c.is_alphanumeric());
     let mut cleaned = String::with_capacity(start.len());
     for c in start.chars() {
-        if c == '.' && cleaned.ends_with('.') {
-            continue;
+        let is_mark = matches!(c, ',' | '.' | '!' | '?');
+        if is_mark {
+            // "word ," -> "word,"
+            if cleaned.ends_with(' ') {
+                cleaned.pop();
+            }
+            // ",." -> "." and ".." -> ".": the later, stronger mark wins;
+            // "!," keeps the "!".
+            match cleaned.chars().next_back() {
+                Some(',') => {
+                    cleaned.pop();
+                }
+                Some('.' | '!' | '?') => continue,
+                _ => {}
+            }
         }
         cleaned.push(c);
     }
-    let cleaned = cleaned.trim().to_string();
-    (!cleaned.is_empty()).then_some(cleaned)
+    let cleaned = cleaned.trim().trim_end_matches(',').trim_end().to_string();
+    if !cleaned.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let mut chars = cleaned.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
 }
 
 /// Scores one (already cleaned) line against a context.
@@ -279,6 +308,62 @@ pub fn choose_line_with(
         .min_by_key(|c| (c.score.rank(), c.index))
 }
 
+/// Nats of model log-probability one syllable off the target costs in
+/// [`choose_fluent`].
+const SYLLABLE_NATS: f64 = 2.0;
+/// Nats one unit of [`SoftPenalties::total`] costs in [`choose_fluent`].
+const SOFT_NATS: f64 = 2.0;
+
+/// Best candidate by the rules first, then by how probable the model finds
+/// it: each candidate comes with its log-probability (nats) under the model,
+/// line end included. Among candidates that meet the rules equally (rhyme,
+/// function-word end, within one syllable, a good end word), the highest
+/// log-probability less [`SYLLABLE_NATS`] per syllable off the target and
+/// [`SOFT_NATS`] per soft penalty wins. Sampling alone picks whatever came
+/// first, and a sampled line is as often muddled as not; the model's own
+/// probability prefers the lines it writes fluently.
+pub fn choose_fluent(candidates: &[(String, f64)], ctx: &LineContext) -> Option<Choice> {
+    let p = Pronouncer::builtin();
+    let mut best: Option<(Choice, f64)> = None;
+    for (index, (raw, logprob)) in candidates.iter().enumerate() {
+        let Some(text) = clean_candidate(raw) else {
+            continue;
+        };
+        let (score, syllables) = score_line(p, &text, ctx);
+        let value = logprob
+            - SYLLABLE_NATS * score.syllable_distance as f64
+            - SOFT_NATS * score.soft.total() as f64;
+        let hard = hard_rank(&score);
+        let better = best.as_ref().is_none_or(|(b, v)| {
+            let bh = hard_rank(&b.score);
+            hard < bh || (hard == bh && value > *v)
+        });
+        if better {
+            best = Some((
+                Choice {
+                    index,
+                    text,
+                    syllables,
+                    rhyme_satisfied: !score.rhyme_missed,
+                    score,
+                },
+                value,
+            ));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// The rules of [`Score::rank`] that no amount of fluency makes up for.
+fn hard_rank(s: &Score) -> (bool, bool, usize, bool) {
+    (
+        s.rhyme_missed,
+        s.function_end,
+        s.syllable_distance.saturating_sub(1),
+        s.soft.weak_end(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,7 +391,7 @@ mod tests {
         ]);
         let choice = choose_line(&c, &ctx_night(Some(6))).unwrap();
         assert_eq!(choice.index, 3);
-        assert_eq!(choice.text, "and everything felt right");
+        assert_eq!(choice.text, "And everything felt right");
         assert_eq!(choice.syllables, 6);
         assert!(choice.rhyme_satisfied);
         assert_eq!(choice.score.syllable_distance, 0);
@@ -354,21 +439,56 @@ mod tests {
 
     #[test]
     fn cleaning_and_empty() {
-        assert_eq!(clean_candidate(" a \t b\n"), Some("a b".to_string()));
+        assert_eq!(clean_candidate(" a \t b\n"), Some("A b".to_string()));
         assert_eq!(clean_candidate(" \n "), None);
         assert_eq!(
             clean_candidate(". an old soul"),
-            Some("an old soul".to_string())
+            Some("An old soul".to_string())
         );
         assert_eq!(
             clean_candidate("And blushed before.\"....."),
-            Some("And blushed before.\".".to_string())
+            Some("And blushed before.".to_string())
         );
         assert_eq!(clean_candidate(".. , ;"), None);
+        assert_eq!(
+            clean_candidate("But the flitting things he played, -- more"),
+            Some("But the flitting things he played, more".to_string())
+        );
+        assert_eq!(
+            clean_candidate("\"an old soul; and sharp (of clear) ,"),
+            Some("An old soul, and sharp of clear".to_string())
+        );
+        assert_eq!(clean_candidate("away!,"), Some("Away!".to_string()));
+        assert_eq!(clean_candidate("away,."), Some("Away.".to_string()));
         assert!(choose_line(&strings(&["", "   ", "\n"]), &LineContext::default()).is_none());
         assert!(choose_line(&[], &LineContext::default()).is_none());
         let c = choose_line(&strings(&["", " hi "]), &LineContext::default()).unwrap();
-        assert_eq!((c.index, c.text.as_str()), (1, "hi"));
+        assert_eq!((c.index, c.text.as_str()), (1, "Hi"));
+    }
+
+    #[test]
+    fn fluency_decides_among_lines_that_meet_the_rules() {
+        let ctx = ctx_night(Some(6));
+        let cands = vec![
+            // Rhymes and scans, but the model finds it improbable.
+            ("Of blade the sight".to_string(), -40.0),
+            // Probable but no rhyme: the rules come first.
+            ("We sang along the road".to_string(), -5.0),
+            ("And held the morning light".to_string(), -20.0),
+            ("Then came the burning light".to_string(), -25.0),
+        ];
+        let c = choose_fluent(&cands, &ctx).unwrap();
+        assert_eq!(
+            (c.index, c.text.as_str()),
+            (2, "And held the morning light")
+        );
+        // A syllable off costs SYLLABLE_NATS: -20 - 2 < -21.
+        let cands = vec![
+            ("And held the bright light".to_string(), -20.0),
+            ("Then came the burning light".to_string(), -21.0),
+        ];
+        assert_eq!(choose_fluent(&cands, &ctx).unwrap().index, 1);
+        assert!(choose_fluent(&[], &ctx).is_none());
     }
 
     #[test]

@@ -49,7 +49,9 @@ pub mod scheme;
 pub mod song;
 pub mod write;
 
-pub use choose::{choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties};
+pub use choose::{
+    choose_fluent, choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties,
+};
 pub use lexicon::{is_archaic, is_function_word, Lexicon};
 pub use pronounce::{
     line_rhyme_key, line_syllables, normalize_word, rhyme_key, rhymes, syllables, Pronouncer,

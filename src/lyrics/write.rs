@@ -7,19 +7,23 @@
 //! [`super::lexicon::Lexicon`]) are scored as continuations of the model's
 //! state (the log-probability of each character plus that of ending the
 //! line after the word), by a best-first search over a letter trie of the
-//! rhyme set, batched through `step_batch`. The line ends on the word the
-//! model finds most probable, less a penalty for being one syllable off the
-//! target. Every character of the line is one the model gives probability
-//! to: the prefix is sampled, the rhyme word is chosen by the model's own
-//! probabilities among the rhyming words. Lines that need no rhyme (the
-//! first of a group, free schemes) are cut at the word boundary that best
-//! meets the rules: not on a function word, within one syllable, on a word
-//! with common rhymes.
+//! rhyme set, batched through `step_batch`. The search starts each prefix
+//! from the model's log-probability of it, so the line chosen is the one
+//! (prefix and rhyme word together) the model finds most probable, less a
+//! penalty for being one syllable off the target. Every character of the
+//! line is one the model gives probability to: the prefix is sampled, the
+//! rhyme word is chosen by the model's own probabilities among the rhyming
+//! words. Lines that need no rhyme (the first of a group, free schemes) are
+//! cut at the word boundary that best meets the rules (not on a function
+//! word, within one syllable, on a word with common rhymes) and, among
+//! those, where the model finds the line and its end most probable.
 use crate::lm::generate::{fan_out, feed, seeded_samplers, step_streams};
 use crate::lm::kernels::on_compute_pool;
 use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
 
-use super::choose::{choose_line, clean_candidate, unknown_words, Choice, LineContext};
+use super::choose::{
+    choose_fluent, choose_line, clean_candidate, unknown_words, Choice, LineContext,
+};
 use super::lexicon::{is_archaic, Lexicon};
 use super::pronounce::Pronouncer;
 use super::scheme::RhymeScheme;
@@ -27,7 +31,7 @@ use super::song::Song;
 
 #[cfg(test)]
 mod tests {
-    use super::{allowed_syllables, log_softmax, word_prefixes};
+    use super::{allowed_syllables, log_softmax};
 
     #[test]
     fn syllables_a_rhyme_word_may_have() {
@@ -45,13 +49,6 @@ mod tests {
         let total: f32 = lp.iter().map(|l| l.exp()).sum();
         assert!((total - 1.0).abs() < 1e-5);
         assert_eq!(lp[2], f32::NEG_INFINITY);
-    }
-
-    #[test]
-    fn prefixes_end_at_word_boundaries() {
-        assert_eq!(word_prefixes("a b c d", 3), vec!["a b c", "a b c d"]);
-        assert_eq!(word_prefixes("one", 3), vec!["one"]);
-        assert!(word_prefixes("", 3).is_empty());
     }
 }
 
@@ -151,14 +148,8 @@ pub fn write_line(
             }
         }
         // Every word boundary of a sampled line is a possible line end.
-        let mut texts: Vec<String> = cands
-            .iter()
-            .flat_map(|g| word_prefixes(&g.text, 3))
-            .collect();
-        if let Some(b) = &best {
-            texts.push(b.text.clone());
-        }
-        if let Some(choice) = choose_line(&texts, &ctx) {
+        let texts: Vec<(String, f64)> = cands.iter().flat_map(line_ends).collect();
+        if let Some(choice) = choose_fluent(&texts, &ctx) {
             if best
                 .as_ref()
                 .is_none_or(|b| choice.score.rank() < b.score.rank())
@@ -193,12 +184,61 @@ pub fn write_line(
     }
 }
 
-/// A sampled line and the model's state after each space that follows a
-/// word (the state from which the next word would be written).
+/// A sampled line, the model's log-probability of it (at temperature 1,
+/// whatever the sampling temperature) and its word boundaries.
 struct SampledLine {
     text: String,
-    /// `(byte length of text read, state after it)`.
-    boundaries: Vec<(usize, LstmState)>,
+    boundaries: Vec<Boundary>,
+    /// Log-probability of the whole line and its newline, when the model
+    /// ended it.
+    ended: Option<f64>,
+}
+
+/// A space after a word: a place to end the line or to add a rhyme word.
+struct Boundary {
+    /// Byte length of the text read, the space included.
+    at: usize,
+    /// The state after the space (from which the next word is written).
+    state: LstmState,
+    /// Log-probability of the text up to and including the space.
+    logprob: f64,
+    /// Log-probability of the text up to the word and of ending the line
+    /// there (a newline or a closing mark instead of the space).
+    end_logprob: f64,
+}
+
+/// Tokens after which a line may end: newline and punctuation.
+fn end_tokens(vocab: &crate::lm::vocab::Vocab) -> Vec<u32> {
+    ['\n', ',', '.', ';', ':', '!', '?']
+        .into_iter()
+        .filter(|&c| vocab.contains(c))
+        .map(|c| vocab.token(c))
+        .collect()
+}
+
+/// Log of the total probability of `tokens` under log-probabilities `lp`.
+fn log_total(lp: &[f32], tokens: &[u32]) -> f64 {
+    let p: f64 = tokens
+        .iter()
+        .map(|&t| f64::from(lp[t as usize]).exp())
+        .sum();
+    p.max(1e-12).ln()
+}
+
+/// The places a sampled line may end, with the model's log-probability of
+/// the line ending there: each word boundary after the third word, and the
+/// line's own end.
+fn line_ends(line: &SampledLine) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = line
+        .boundaries
+        .iter()
+        .filter(|b| line.text[..b.at].split_whitespace().count() >= 3)
+        .map(|b| (line.text[..b.at].trim_end().to_string(), b.end_logprob))
+        .collect();
+    if let Some(lp) = line.ended {
+        out.push((line.text.clone(), lp));
+    }
+    out
 }
 
 /// Samples `n` lines from `state` together (stream `i` uses seed
@@ -221,6 +261,7 @@ fn sample_lines(
         .then(|| model.vocab.token('\n') as usize);
     let net = &model.net;
     let vocab = &model.vocab;
+    let ends = end_tokens(vocab);
     on_compute_pool(move || {
         let mut samplers = seeded_samplers(config, seed, n);
         let (mut states, mut logits) = fan_out(net, state, n);
@@ -229,8 +270,13 @@ fn sample_lines(
             .map(|_| SampledLine {
                 text: String::new(),
                 boundaries: Vec::new(),
+                ended: None,
             })
             .collect();
+        // Log-probability of each line so far, and, at a space just drawn,
+        // that of ending the line instead.
+        let mut logprob = vec![0.0f64; n];
+        let mut end_here = vec![0.0f64; n];
         let mut done = vec![false; n];
         // Syllables of each line's finished words.
         let mut counted = vec![0usize; n];
@@ -243,6 +289,9 @@ fn sample_lines(
             let mut tokens = Vec::with_capacity(active.len());
             let mut stepping = Vec::with_capacity(active.len());
             for &i in &active {
+                // The model's own probabilities, before the newline is held
+                // back and before temperature.
+                let lp = log_softmax(&logits[i]);
                 if let (Some(nl), Some(min)) = (newline, min_syllables) {
                     if counted[i] < min {
                         if let Some(l) = logits[i].get_mut(nl) {
@@ -253,8 +302,13 @@ fn sample_lines(
                 let tok = samplers[i].sample(&logits[i], &histories[i]);
                 histories[i].push(tok);
                 let ch = vocab.char_of(tok);
+                if ch == ' ' {
+                    end_here[i] = logprob[i] + log_total(&lp, &ends);
+                }
+                logprob[i] += f64::from(lp[tok as usize]);
                 if ch == '\n' {
                     done[i] = true;
+                    out[i].ended = Some(logprob[i]);
                     continue;
                 }
                 out[i].text.push(ch);
@@ -282,7 +336,13 @@ fn sample_lines(
                 let len = t.len();
                 if at_boundary {
                     counted[i] = p.line_syllables(t);
-                    out[i].boundaries.push((len, states[i].clone()));
+                    let b = Boundary {
+                        at: len,
+                        state: states[i].clone(),
+                        logprob: logprob[i],
+                        end_logprob: end_here[i],
+                    };
+                    out[i].boundaries.push(b);
                 }
             }
         }
@@ -326,11 +386,7 @@ impl RhymeSet {
                 word: None,
                 syllable_mask: 0,
             }],
-            end_tokens: ['\n', ',', '.', ';', ':', '!', '?']
-                .into_iter()
-                .filter(|&c| vocab.contains(c))
-                .map(|c| vocab.token(c))
-                .collect(),
+            end_tokens: end_tokens(vocab),
         };
         for w in Lexicon::builtin().rhymes_for(key, &ctx.avoid_end_words) {
             if !w.chars().all(|c| vocab.contains(c)) {
@@ -384,6 +440,8 @@ struct Root {
     allowed: u32,
     syllables: usize,
     penalty: f64,
+    /// The model's log-probability of the prefix.
+    logprob: f64,
 }
 
 /// A node of the best-first search, ordered by its score (higher first).
@@ -475,7 +533,8 @@ fn search_rhyme(
     let mut expanded: Vec<(LstmState, Vec<f32>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for c in cands {
-        for (at, state) in &c.boundaries {
+        for b in &c.boundaries {
+            let (at, state) = (&b.at, &b.state);
             let Some(prefix) = clean_candidate(&c.text[..*at]) else {
                 continue;
             };
@@ -497,6 +556,7 @@ fn search_rhyme(
                 allowed,
                 syllables,
                 penalty: unknown + if archaic { ARCHAIC_PREFIX_PENALTY } else { 0.0 },
+                logprob: b.logprob,
             });
         }
     }
@@ -516,7 +576,8 @@ fn search_rhyme(
             let node = &set.nodes[child as usize];
             if node.syllable_mask & root.allowed != 0 {
                 heap.push(Item {
-                    score: f64::from(expanded[r].1[node.token as usize]) - root.penalty,
+                    score: root.logprob + f64::from(expanded[r].1[node.token as usize])
+                        - root.penalty,
                     kind: ItemKind::Step {
                         parent: r,
                         node: child,
@@ -618,15 +679,6 @@ fn search_rhyme(
         "{} {}",
         roots[root as usize].prefix, set.words[word as usize]
     ))
-}
-
-/// The prefixes of `text` that end at a word boundary and hold at least
-/// `min_words` words, the whole text last.
-pub fn word_prefixes(text: &str, min_words: usize) -> Vec<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    (min_words.min(words.len()).max(1)..=words.len())
-        .map(|n| words[..n].join(" "))
-        .collect()
 }
 
 /// The state after reading the song from its start up to (not including)
