@@ -18,13 +18,7 @@ fn engine_with_tiny_model() -> (
     let stem = train_tiny(dir.path(), &SENTENCE.repeat(300), 300);
     let model = InferenceModel::load(&stem).unwrap();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let handle = engine::spawn(
-        Models {
-            story: std::sync::Arc::new(model),
-            lyrics: None,
-        },
-        tx,
-    );
+    let handle = engine::spawn(Models::story(std::sync::Arc::new(model)), tx);
     (handle, rx, dir)
 }
 
