@@ -156,14 +156,17 @@ impl Binding {
     /// parentheses, each name once.
     pub fn label(&self) -> String {
         let mut names: Vec<String> = Vec::new();
-        for &(key, at) in self.keys {
-            let name = if at.in_pane() {
-                format!("({})", key.name())
+        for &(key, _) in self.keys {
+            let name = key.name();
+            // A key that also works outside the panes is shown plain.
+            let only_in_panes = self.keys.iter().all(|&(k, at)| k != key || at.in_pane());
+            let shown = if only_in_panes {
+                format!("({name})")
             } else {
-                key.name()
+                name
             };
-            if !names.contains(&name) {
-                names.push(name);
+            if !names.contains(&shown) {
+                names.push(shown);
             }
         }
         names.join(" ")
@@ -224,6 +227,19 @@ pub static BINDINGS: &[Binding] = &[
         help: "type what you do, or the first paragraph of your own story",
         hint: None,
     },
+    Binding {
+        modes: REVIEW,
+        keys: &[
+            (ctrl('c'), Where::Anywhere),
+            (ctrl('q'), Where::Anywhere),
+            // Nothing is typed in a review, so q quits in the chat too.
+            (plain('q'), Where::Anywhere),
+        ],
+        action: |_| Action::Quit,
+        help: "quit",
+        hint: Some("quit"),
+    },
+    // The lyrics editor, while typing a line or the title.
     Binding {
         modes: REVIEW,
         keys: &[(Key::Text, Where::Chat)],
@@ -405,18 +421,6 @@ pub static BINDINGS: &[Binding] = &[
         help: "save and quit",
         hint: Some("quit"),
     },
-    Binding {
-        modes: REVIEW,
-        keys: &[
-            (ctrl('c'), Where::Anywhere),
-            (ctrl('q'), Where::Anywhere),
-            (plain('q'), Where::Panes),
-        ],
-        action: |_| Action::Quit,
-        help: "quit",
-        hint: Some("quit"),
-    },
-    // The lyrics editor, while typing a line or the title.
     Binding {
         modes: LYRICS,
         keys: &[(Key::Plain(KeyCode::Enter), Where::Editing)],
