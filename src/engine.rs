@@ -12,6 +12,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::lm::generate::{feed, generate, generate_candidates, generate_guided, StopReason};
 use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
+use crate::lyrics::write::WriteSettings;
+use crate::lyrics::{LyricsTask, Song};
 use crate::narrator::guide::CommandGuide;
 use crate::narrator::{narrate, Plan};
 
@@ -87,6 +89,16 @@ pub enum Request {
         seed: u64,
         cancel: CancelToken,
     },
+    /// Write lyrics on `song` (a copy of the editor's) with the lyrics
+    /// model; the changed song comes back in [`Event::Song`].
+    Lyrics {
+        job: JobId,
+        task: LyricsTask,
+        song: Box<Song>,
+        settings: WriteSettings,
+        seed: u64,
+        cancel: CancelToken,
+    },
     Shutdown,
 }
 
@@ -114,6 +126,14 @@ pub enum Event {
         texts: Vec<String>,
         states: Vec<LstmState>,
     },
+    /// The song after a [`Request::Lyrics`]; a cancelled job sends back
+    /// the song it was given, unchanged.
+    Song {
+        job: JobId,
+        song: Box<Song>,
+        cancelled: bool,
+    },
+    /// The job could not be done (no model for it, a song it cannot write).
     Error {
         job: JobId,
         message: String,
@@ -141,17 +161,36 @@ impl Drop for EngineHandle {
     }
 }
 
+/// The models the engine holds: each screen loads only the one it uses.
+#[derive(Default)]
 pub struct Models {
-    pub story: Arc<InferenceModel>,
+    pub story: Option<Arc<InferenceModel>>,
     pub lyrics: Option<Arc<InferenceModel>>,
 }
 
 impl Models {
-    fn get(&self, slot: ModelSlot) -> &InferenceModel {
-        match (slot, &self.lyrics) {
-            (ModelSlot::Lyrics, Some(m)) => m,
-            _ => &self.story,
+    pub fn story(model: Arc<InferenceModel>) -> Models {
+        Models {
+            story: Some(model),
+            lyrics: None,
         }
+    }
+
+    pub fn lyrics(model: Arc<InferenceModel>) -> Models {
+        Models {
+            story: None,
+            lyrics: Some(model),
+        }
+    }
+
+    fn get(&self, slot: ModelSlot) -> Result<&InferenceModel, String> {
+        let model = match slot {
+            ModelSlot::Story => &self.story,
+            ModelSlot::Lyrics => &self.lyrics,
+        };
+        model
+            .as_deref()
+            .ok_or_else(|| format!("no {slot:?} model is loaded").to_lowercase())
     }
 }
 
@@ -191,14 +230,44 @@ fn start_state(
     s
 }
 
+/// The job a request is for (none for shutdown).
+fn job_of(request: &Request) -> Option<JobId> {
+    match request {
+        Request::Continue { job, .. }
+        | Request::Narrate { job, .. }
+        | Request::Candidates { job, .. }
+        | Request::Lyrics { job, .. } => Some(*job),
+        Request::Shutdown => None,
+    }
+}
+
+/// The model a request needs.
+fn slot_of(request: &Request) -> ModelSlot {
+    match request {
+        Request::Continue { slot, .. } | Request::Candidates { slot, .. } => *slot,
+        Request::Lyrics { .. } => ModelSlot::Lyrics,
+        Request::Narrate { .. } | Request::Shutdown => ModelSlot::Story,
+    }
+}
+
 fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Event>) {
     let mut scratch = Scratch::default();
     while let Ok(request) = rx.recv() {
+        // A request for a model that is not loaded is answered, not dropped:
+        // the screen waiting on it would wait for ever.
+        let model = match (job_of(&request), models.get(slot_of(&request))) {
+            (None, _) => break,
+            (Some(_), Ok(model)) => model,
+            (Some(job), Err(message)) => {
+                let _ = events.send(Event::Error { job, message });
+                continue;
+            }
+        };
         match request {
             Request::Shutdown => break,
             Request::Continue {
                 job,
-                slot,
+                slot: _,
                 state,
                 context,
                 prefix,
@@ -208,7 +277,6 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 seed,
                 cancel,
             } => {
-                let model = models.get(slot);
                 let started = Instant::now();
                 let mut state = start_state(model, state, &context, &prefix, &mut scratch);
                 let _ = events.send(Event::Fed {
@@ -286,7 +354,6 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 seed,
                 cancel,
             } => {
-                let model = models.get(ModelSlot::Story);
                 let started = Instant::now();
                 let state = start_state(model, state, &context, &prefix, &mut scratch);
                 let _ = events.send(Event::Fed {
@@ -311,7 +378,7 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
             }
             Request::Candidates {
                 job,
-                slot,
+                slot: _,
                 state,
                 context,
                 prefix,
@@ -323,7 +390,6 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 seed,
                 cancel,
             } => {
-                let model = models.get(slot);
                 let state = start_state(model, state, &context, &prefix, &mut scratch);
                 if !steer.is_empty() {
                     let mut guide = CommandGuide::new(&model.vocab, &steer, steer_bias, n);
@@ -357,6 +423,38 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 );
                 let (texts, states) = outs.into_iter().map(|g| (g.text, g.state)).unzip();
                 let _ = events.send(Event::Candidates { job, texts, states });
+            }
+            Request::Lyrics {
+                job,
+                task,
+                mut song,
+                settings,
+                seed,
+                cancel,
+            } => {
+                // A lyrics job is short; it is stopped before it starts, and
+                // a result that arrives after a cancel is not kept.
+                if cancel.is_cancelled() {
+                    let _ = events.send(Event::Song {
+                        job,
+                        song,
+                        cancelled: true,
+                    });
+                    continue;
+                }
+                let event =
+                    match crate::lyrics::job::write(model, &mut song, &task, &settings, seed) {
+                        Ok(()) => Event::Song {
+                            job,
+                            song,
+                            cancelled: cancel.is_cancelled(),
+                        },
+                        Err(e) => Event::Error {
+                            job,
+                            message: e.to_string(),
+                        },
+                    };
+                let _ = events.send(event);
             }
         }
     }

@@ -59,3 +59,30 @@ pub fn resolve_model(arg: &str) -> Result<PathBuf, String> {
         files.card.display()
     ))
 }
+
+/// The folder stories, songs and exports are kept in: `$FABULA_DATA` when
+/// set (tests, portable installs), else the platform's data folder.
+pub fn data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("FABULA_DATA") {
+        return PathBuf::from(d);
+    }
+    project_dirs()
+        .map(|p| p.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".fabula"))
+}
+
+pub fn sessions_dir() -> PathBuf {
+    data_dir().join("sessions")
+}
+
+/// Where the lyrics editor saves the songs it names.
+pub fn songs_dir() -> PathBuf {
+    data_dir().join("songs")
+}
+
+/// Where a story's exports go: `exports` beside its sessions folder.
+pub fn exports_dir(sessions: &Path) -> PathBuf {
+    sessions
+        .parent()
+        .map_or_else(|| PathBuf::from("exports"), |d| d.join("exports"))
+}

@@ -18,13 +18,7 @@ fn engine_with_tiny_model() -> (
     let stem = train_tiny(dir.path(), &SENTENCE.repeat(300), 300);
     let model = InferenceModel::load(&stem).unwrap();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let handle = engine::spawn(
-        Models {
-            story: std::sync::Arc::new(model),
-            lyrics: None,
-        },
-        tx,
-    );
+    let handle = engine::spawn(Models::story(std::sync::Arc::new(model)), tx);
     (handle, rx, dir)
 }
 
@@ -155,4 +149,71 @@ fn ui_loop_never_waits_on_the_model() {
     waits.sort();
     let p90 = waits[waits.len() * 9 / 10];
     assert!(p90 < Duration::from_millis(16), "keys waited {waits:?}");
+}
+
+/// Lyrics are written on the engine thread with the lyrics model; a
+/// request for a model that is not loaded is answered with an error, so
+/// no screen waits for ever.
+#[test]
+fn lyrics_jobs_need_the_lyrics_model_and_return_the_song() {
+    use fabula::lyrics::write::WriteSettings;
+    use fabula::lyrics::{LyricsTask, RhymeScheme, SectionKind, Song};
+    let mut song = Song::new("");
+    song.add_section(SectionKind::Verse, RhymeScheme::parse("free").unwrap());
+    let request = |job| Request::Lyrics {
+        job,
+        task: LyricsTask::NextLine { section: 0 },
+        song: Box::new(song.clone()),
+        settings: WriteSettings {
+            batch: 4,
+            max_batches: 2,
+            temperature: 0.8,
+        },
+        seed: 1,
+        cancel: CancelToken::default(),
+    };
+    let (story_engine, mut rx, dir) = engine_with_tiny_model();
+    assert!(story_engine.send(request(1)));
+    match rx.blocking_recv().unwrap() {
+        Event::Error { job, message } => {
+            assert_eq!(job, 1);
+            assert!(message.contains("lyrics"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The same tiny model, loaded as the lyrics model.
+    let lyrics = InferenceModel::load(&dir.path().join("tiny")).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = engine::spawn(Models::lyrics(std::sync::Arc::new(lyrics)), tx);
+    assert!(engine.send(request(2)));
+    match rx.blocking_recv().unwrap() {
+        Event::Song {
+            job,
+            song: written,
+            cancelled,
+        } => {
+            assert_eq!(job, 2);
+            assert!(!cancelled);
+            assert_eq!(written.sections[0].lines.len(), 1, "{written:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A job stopped before it starts gives the song back as it was.
+    let stopped = request(3);
+    if let Request::Lyrics { cancel, .. } = &stopped {
+        cancel.cancel();
+    }
+    assert!(engine.send(stopped));
+    match rx.blocking_recv().unwrap() {
+        Event::Song {
+            song: back,
+            cancelled,
+            ..
+        } => {
+            assert!(cancelled);
+            assert_eq!(*back, song);
+        }
+        other => panic!("{other:?}"),
+    }
 }

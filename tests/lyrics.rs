@@ -225,7 +225,7 @@ fn guessed_end_words_are_marked() {
     song.push_line(0, "we found the thing so blorptastic")
         .unwrap();
     song.toggle_lock(0, 0).unwrap();
-    fabula::tui::lyrics::save_song(&path, &song).unwrap();
+    fabula::lyrics::save_song(&path, &song).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_fabula"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["lyrics", "--print", "--annotate", "--lines", "2", "--open"])
@@ -285,13 +285,11 @@ fn songs_save_and_load() {
     .unwrap();
     song.push_line(0, "the road runs on").unwrap();
     song.push_line(1, "sing it low").unwrap();
-    fabula::tui::lyrics::save_song(&path, &song).unwrap();
-    let back = fabula::tui::lyrics::load_song(&path).unwrap();
+    fabula::lyrics::save_song(&path, &song).unwrap();
+    let back = fabula::lyrics::load_song(&path).unwrap();
     assert_eq!(back, song);
     assert_eq!(back.export_plain_text().matches("[Chorus]").count(), 2);
     std::fs::write(&path, "{\"format\": \"fabula-song\"").unwrap();
-    let err = fabula::tui::lyrics::load_song(&path)
-        .unwrap_err()
-        .to_string();
+    let err = fabula::lyrics::load_song(&path).unwrap_err().to_string();
     assert!(err.contains("song.json") && err.contains("line 1"), "{err}");
 }

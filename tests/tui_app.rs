@@ -504,7 +504,8 @@ fn type_keys(app: &mut App, text: &str) {
             KeyCode::Char(c)
         };
         let key = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(a) = fabula::tui::action::from_key(key, app.focus, app.input.is_empty()) {
+        use fabula::tui::shell::Screen;
+        if let Some(a) = fabula::tui::keys::action_for(app.mode(), Screen::focus(app), key) {
             app.update(a);
         }
     }

@@ -10,10 +10,10 @@ use tokio::sync::mpsc;
 use crate::config::Config;
 use crate::engine::{self, EngineHandle, Event, Models};
 use crate::lm::InferenceModel;
+use crate::story::openings::OPENINGS;
 use crate::story::Role;
 use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::openings::OPENINGS;
 
 /// What one turn showed: the action taken (none for the opening), the
 /// passage and the choices offered after it.
@@ -48,13 +48,7 @@ impl Headless {
         );
         let app = App::new(config, label, stamp, seed);
         let (tx, events) = mpsc::unbounded_channel();
-        let engine = engine::spawn(
-            Models {
-                story: model,
-                lyrics: None,
-            },
-            tx,
-        );
+        let engine = engine::spawn(Models::story(model), tx);
         Headless {
             app,
             engine,

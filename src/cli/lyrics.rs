@@ -8,8 +8,8 @@ use clap::Args;
 
 use crate::config::Config;
 use crate::lm::InferenceModel;
-use crate::lyrics::write::{write_section, WriteSettings};
-use crate::lyrics::{check, RhymeScheme, SectionKind, Song};
+use crate::lyrics::write::write_section;
+use crate::lyrics::{check, load_song, RhymeScheme, SectionKind, Song};
 
 #[derive(Debug, Args)]
 pub struct LyricsArgs {
@@ -111,25 +111,19 @@ pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::R
         .with_context(|| format!("loading the lyrics model {name:?}"))?;
     let title = args.title.clone().unwrap_or_default();
     let mut song = match &args.open {
-        Some(p) => crate::tui::lyrics::load_song(p)?,
+        Some(p) => load_song(p)?,
         None => song_skeleton(&title, &args.structure, &scheme, syllables)?,
     };
-    let settings = WriteSettings {
-        batch: config.lyrics.candidates.max(1) * 2,
-        max_batches: 12,
-        temperature: config.lyrics.temperature,
-    };
+    let settings = crate::lyrics::job::write_settings(&config.lyrics);
     if !args.print {
         crate::cli::crash::install_panic_log();
-        return crate::tui::lyrics::run(
-            config,
-            model,
+        let start = crate::tui::lyrics::LyricsStart {
             song,
-            args.open.clone(),
-            args.lines,
-            settings,
-            args.seed,
-        );
+            open: args.open.clone(),
+            lines_per_section: args.lines,
+            seed: args.seed,
+        };
+        return crate::tui::lyrics::run(config, model, start);
     }
     for s in 0..song.sections.len() {
         if song.sections[s].repeat_of.is_none() {

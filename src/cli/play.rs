@@ -10,19 +10,14 @@ use crate::story::session::{list_sessions, sessions_dir};
 use crate::story::Session;
 use crate::tui::{self, Start};
 
-/// Loads the story model (and the lyrics model when it is there).
-pub fn load_models(
+/// Loads the story model (the story needs no other).
+pub fn load_story_model(
     config: &Config,
     story_override: Option<&str>,
-) -> anyhow::Result<(InferenceModel, Option<InferenceModel>)> {
+) -> anyhow::Result<InferenceModel> {
     let name = story_override.unwrap_or(&config.models.story);
     let path = crate::paths::resolve_model(name).map_err(anyhow::Error::msg)?;
-    let story =
-        InferenceModel::load(&path).with_context(|| format!("loading the story model {name:?}"))?;
-    let lyrics = crate::paths::resolve_model(&config.models.lyrics)
-        .ok()
-        .and_then(|p| InferenceModel::load(&p).ok());
-    Ok((story, lyrics))
+    InferenceModel::load(&path).with_context(|| format!("loading the story model {name:?}"))
 }
 
 /// Finds the session `--resume` names: a path, an id, or (no value) the most recent.
@@ -118,6 +113,6 @@ pub fn run(
         }
         None => Start::New,
     };
-    let (story, lyrics) = load_models(&config, model)?;
-    tui::run(config, Some(story), lyrics, start)
+    let story = load_story_model(&config, model)?;
+    tui::run(config, Some(story), start)
 }

@@ -43,6 +43,8 @@
 //! section's lines, and export writes it out in full. See [`song`].
 
 pub mod choose;
+pub mod file;
+pub mod job;
 pub mod lexicon;
 pub mod pronounce;
 pub mod scheme;
@@ -52,6 +54,8 @@ pub mod write;
 pub use choose::{
     choose_fluent, choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties,
 };
+pub use file::{load_song, save_song, song_path, SongFileError};
+pub use job::LyricsTask;
 pub use lexicon::{is_archaic, is_function_word, Lexicon};
 pub use pronounce::{
     line_rhyme_key, line_syllables, normalize_word, rhyme_key, rhymes, syllables, Pronouncer,

@@ -1,6 +1,10 @@
 //! Stories: the branching tree of turns and its saved sessions.
 
+pub mod choices;
+pub mod export;
 pub mod mood;
+pub mod openings;
+pub mod prompt;
 pub mod saver;
 pub mod session;
 pub mod state_codec;

@@ -28,3 +28,14 @@ impl Mood {
         }
     }
 }
+
+/// The mood after `mood` when the player cycles: off, hopeful, tense,
+/// dark, off again.
+pub fn next_mood(mood: Option<Mood>) -> Option<Mood> {
+    match mood {
+        None => Some(Mood::Hopeful),
+        Some(Mood::Hopeful) => Some(Mood::Tense),
+        Some(Mood::Tense) => Some(Mood::Dark),
+        Some(Mood::Dark) => None,
+    }
+}

@@ -350,15 +350,9 @@ pub fn list_sessions(dir: &Path) -> (Vec<SessionSummary>, Vec<SessionError>) {
     (ok, bad)
 }
 
-/// Where sessions are saved: the data folder from `directories`, or
-/// `$FABULA_DATA` when set (tests, portable installs).
+/// Where sessions are saved (see [`crate::paths::sessions_dir`]).
 pub fn sessions_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("FABULA_DATA") {
-        return PathBuf::from(d).join("sessions");
-    }
-    crate::paths::project_dirs()
-        .map(|p| p.data_dir().join("sessions"))
-        .unwrap_or_else(|| PathBuf::from(".fabula").join("sessions"))
+    crate::paths::sessions_dir()
 }
 
 #[cfg(test)]

@@ -1,29 +1,33 @@
-//! Everything that can change the app, as values: keys become actions
-//! here, and `App::update` is the only place actions take effect.
+//! Everything that can change a screen, as values. Keys become actions
+//! through the key table ([`super::keys`]); each screen's `update` is the
+//! only place its actions take effect.
 
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
-};
+use std::path::PathBuf;
 
-use super::app::Pane;
+use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+
 use crate::engine::Event;
+use crate::lyrics::Direction;
+use crate::story::Session;
 
 #[derive(Debug)]
 pub enum Action {
-    /// A character typed into the chat input.
+    /// A character typed (into the chat, or a song's line while editing).
     Char(char),
     Backspace,
-    /// Enter in the chat: submit the typed action (or opening).
+    /// Enter: submit the typed action (or opening), or keep the edited line.
     Submit,
-    /// Text pasted into the chat input.
+    /// Text pasted from the terminal.
     Paste(String),
     /// Pick suggested choice `n` (0-based).
     Choose(usize),
-    /// Stop generation (keeping what was generated), close overlays.
+    /// Stop generation (keeping what was generated), close overlays, drop
+    /// what is being typed.
     Cancel,
     /// A new continuation of the current passage, beside the old one.
     Retry,
-    /// Back to the turn before the player's last action.
+    /// Back to the turn before the player's last action (in the lyrics
+    /// editor: the last change).
     Undo,
     /// Previous / next sibling of the selected turn (the alternatives).
     Sibling(isize),
@@ -32,7 +36,7 @@ pub enum Action {
     /// Scroll the focused pane by lines (negative is up).
     Scroll(isize),
     ScrollToEnd,
-    /// Move the review selection.
+    /// Move the selection: a turn in the review list, a song's line.
     Select(isize),
     /// Make the selected turn current (rewind or jump between branches).
     JumpToSelected,
@@ -44,77 +48,28 @@ pub enum Action {
     Resize(u16, u16),
     Engine(Event),
     Tick,
-}
-
-/// Maps a key press to an action. Letters type into the chat when it has
-/// focus; in the other panes they are commands.
-pub fn from_key(key: KeyEvent, focus: Pane, input_empty: bool) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    if ctrl {
-        return match key.code {
-            KeyCode::Char('c') | KeyCode::Char('q') => Some(Action::Quit),
-            KeyCode::Char('r') => Some(Action::Retry),
-            KeyCode::Char('z') | KeyCode::Char('u') => Some(Action::Undo),
-            KeyCode::Char('e') => Some(Action::Export),
-            // T for tone. Not Ctrl-M: most terminals send it as Enter.
-            KeyCode::Char('t') => Some(Action::CycleMood),
-            KeyCode::Left => Some(Action::Sibling(-1)),
-            KeyCode::Right => Some(Action::Sibling(1)),
-            _ => None,
-        };
-    }
-    if alt {
-        return match key.code {
-            KeyCode::Left => Some(Action::Sibling(-1)),
-            KeyCode::Right => Some(Action::Sibling(1)),
-            _ => None,
-        };
-    }
-    match key.code {
-        KeyCode::Esc => return Some(Action::Cancel),
-        KeyCode::Tab => return Some(Action::FocusNext),
-        KeyCode::BackTab => return Some(Action::FocusPrev),
-        KeyCode::PageUp => return Some(Action::Scroll(-10)),
-        KeyCode::PageDown => return Some(Action::Scroll(10)),
-        KeyCode::F(1) => return Some(Action::ToggleHelp),
-        _ => {}
-    }
-    match focus {
-        Pane::Chat => match key.code {
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Up => Some(Action::Scroll(-1)),
-            KeyCode::Down => Some(Action::Scroll(1)),
-            KeyCode::End => Some(Action::ScrollToEnd),
-            KeyCode::Char('?') if input_empty => Some(Action::ToggleHelp),
-            // Digits type, so an action may start with one ("3 steps back");
-            // a number alone and Enter picks a choice (see `App::update`).
-            KeyCode::Char(c) => Some(Action::Char(c)),
-            _ => None,
-        },
-        Pane::Story | Pane::Review => match key.code {
-            KeyCode::Char('?') => Some(Action::ToggleHelp),
-            KeyCode::Char('q') => Some(Action::Quit),
-            KeyCode::Char('r') => Some(Action::Retry),
-            KeyCode::Char('u') => Some(Action::Undo),
-            KeyCode::Char('m') => Some(Action::CycleMood),
-            KeyCode::Char('[') | KeyCode::Left => Some(Action::Sibling(-1)),
-            KeyCode::Char(']') | KeyCode::Right => Some(Action::Sibling(1)),
-            KeyCode::Char(c @ '1'..='9') => Some(Action::Choose(c as usize - '1' as usize)),
-            KeyCode::Up | KeyCode::Char('k') if focus == Pane::Review => Some(Action::Select(-1)),
-            KeyCode::Down | KeyCode::Char('j') if focus == Pane::Review => Some(Action::Select(1)),
-            KeyCode::Enter if focus == Pane::Review => Some(Action::JumpToSelected),
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::Scroll(-1)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::Scroll(1)),
-            KeyCode::Home | KeyCode::Char('g') => Some(Action::Scroll(-1_000_000)),
-            KeyCode::End | KeyCode::Char('G') => Some(Action::ScrollToEnd),
-            _ => None,
-        },
-    }
+    /// Continue a saved story at its current turn.
+    Resume(Box<Session>, PathBuf),
+    /// Show a story read-only: nothing is written or generated.
+    OpenReadOnly(Box<Session>),
+    // The lyrics editor.
+    /// Move to the previous / next section.
+    SelectSection(isize),
+    WriteNextLine,
+    WriteSection,
+    RewriteLine,
+    ToggleLock,
+    EditLine,
+    InsertLine,
+    DeleteLine,
+    MoveLine(Direction),
+    CycleScheme,
+    /// Change the section's syllable target by this much.
+    Syllables(i8),
+    AddSection,
+    Redo,
+    /// Type a title for the song.
+    Title,
 }
 
 pub fn from_mouse(m: MouseEvent) -> Option<Action> {
@@ -122,35 +77,5 @@ pub fn from_mouse(m: MouseEvent) -> Option<Action> {
         MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
         MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
-
-    #[test]
-    fn enter_submits_and_ctrl_t_cycles_the_mood_in_every_pane() {
-        // Ctrl-M arrives as Enter in most terminals: Enter must stay Enter.
-        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
-        assert!(matches!(
-            from_key(enter, Pane::Chat, false),
-            Some(Action::Submit)
-        ));
-        assert!(matches!(
-            from_key(enter, Pane::Review, true),
-            Some(Action::JumpToSelected)
-        ));
-        for pane in [Pane::Chat, Pane::Story, Pane::Review] {
-            let t = key(KeyCode::Char('t'), KeyModifiers::CONTROL);
-            assert!(
-                matches!(from_key(t, pane, false), Some(Action::CycleMood)),
-                "{pane:?}"
-            );
-        }
     }
 }

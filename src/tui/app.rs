@@ -8,15 +8,16 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
-use crate::lm::{LstmState, SamplingConfig};
-use crate::narrator::choices::clean_choices;
-use crate::narrator::words::{extend_world, named_things};
-use crate::narrator::{action_line, model_text, PassageRules, Plan};
+use crate::lm::LstmState;
+use crate::story::mood::next_mood;
+use crate::story::openings::OPENINGS;
+use crate::story::prompt::{choice_ask, passage_plan, passage_start, state_of};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
 
 use super::action::Action;
-use super::openings::OPENINGS;
+use super::keys::{Focus, Mode};
+use super::shell::Screen;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -42,7 +43,7 @@ pub enum JobKind {
     Choices {
         node: NodeId,
         /// Batches asked for so far (a batch with too few usable choices is
-        /// followed by another, up to [`CHOICE_ATTEMPTS`]).
+        /// followed by another, up to [`crate::story::choices::CHOICE_ATTEMPTS`]).
         attempt: usize,
     },
 }
@@ -207,61 +208,28 @@ impl App {
         self.seed
     }
 
-    /// The story so far up to `id`, as the model reads it (used when a
-    /// stored state is missing, e.g. after switching models).
-    fn context_until(&self, id: NodeId) -> String {
-        let mut text = String::new();
-        for n in self.session.tree.path_to(id) {
-            if let Some(node) = self.session.tree.node(n) {
-                text.push_str(&model_text(node.role, &node.text));
-            }
-        }
-        text
-    }
-
     fn state_of(&self, id: NodeId) -> Option<LstmState> {
-        self.session.tree.node(id).and_then(|n| n.state.clone())
+        state_of(&self.session.tree, id)
     }
 
     /// Starts generating a narration child of `parent`. When `feed` is set,
     /// the parent's own text is read first (its state was not stored yet).
     fn start_passage(&mut self, parent: NodeId, feed_parent: bool) {
+        let start = passage_start(&self.session.tree, parent, feed_parent);
+        let plan = passage_plan(&self.session.tree, parent, &self.config.story, self.mood);
         let Ok(node) = self.session.tree.push(parent, Role::Narration, "") else {
             return;
         };
-        let (state, context, prefix, fed) = if feed_parent {
-            let grand = self.session.tree.node(parent).and_then(|n| n.parent);
-            let parent_text = self
-                .session
-                .tree
-                .node(parent)
-                .map(|n| model_text(n.role, &n.text))
-                .unwrap_or_default();
-            match grand {
-                Some(g) => (
-                    self.state_of(g),
-                    self.context_until(g),
-                    parent_text,
-                    Some(parent),
-                ),
-                None => (None, String::new(), parent_text, Some(parent)),
-            }
-        } else {
-            (
-                self.state_of(parent),
-                self.context_until(parent),
-                String::new(),
-                None,
-            )
-        };
-        let (job, cancel) = self.new_job(JobKind::Passage { node, fed });
+        let (job, cancel) = self.new_job(JobKind::Passage {
+            node,
+            fed: start.fed,
+        });
         let seed = self.next_seed();
-        let plan = self.passage_plan(parent);
         self.outbox.push(Request::Narrate {
             job,
-            state,
-            context,
-            prefix,
+            state: start.state,
+            context: start.context,
+            prefix: start.prefix,
             plan,
             sampling: self.config.sampling.clone(),
             seed,
@@ -272,115 +240,31 @@ impl App {
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
     }
 
-    /// What shapes the passage that answers `parent`: the action it follows,
-    /// the recent passages it should not repeat, the mood.
-    fn passage_plan(&self, parent: NodeId) -> Plan {
-        let story = &self.config.story;
-        let action = self
-            .session
-            .tree
-            .node(parent)
-            .filter(|n| n.role == Role::Player)
-            .map(|n| n.text.clone());
-        let recent = self
-            .session
-            .tree
-            .path_to(parent)
-            .into_iter()
-            .rev()
-            .filter_map(|id| self.session.tree.node(id))
-            .filter(|n| n.role != Role::Player)
-            .take(3)
-            .map(|n| n.text.clone())
-            .collect();
-        let mut world = Vec::new();
-        for node in self
-            .session
-            .tree
-            .path_to(parent)
-            .into_iter()
-            .filter_map(|id| self.session.tree.node(id))
-        {
-            match node.role {
-                Role::Opening => extend_world(&mut world, &node.text, false),
-                Role::Player => extend_world(&mut world, &node.text, true),
-                Role::Narration => {}
-            }
-        }
-        let candidates = if self.mood.is_some() {
-            story.candidates.max(story.steering_candidates)
-        } else {
-            story.candidates
-        };
-        Plan {
-            candidates,
-            rules: PassageRules {
-                min_chars: story.min_passage_chars,
-                max_chars: story.max_passage_chars,
-                ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
-                bias: story.action_bias,
-            },
-            action,
-            recent,
-            world,
-            mood: self.mood.map(Mood::target),
-        }
-    }
-
-    /// What the player can see at `node`, for grounding choices: its own
-    /// text, the two passages before it and the opening.
-    fn scene_of(&self, node: NodeId) -> String {
-        let tree = &self.session.tree;
-        let path = tree.path_to(node);
-        let mut parts: Vec<&str> = path
-            .iter()
-            .rev()
-            .filter_map(|&id| tree.node(id))
-            .filter(|n| n.role == Role::Narration)
-            .take(3)
-            .map(|n| n.text.as_str())
-            .collect();
-        parts.extend(tree.node(0).map(|n| n.text.as_str()));
-        parts.join("\n\n")
-    }
-
-    /// The action the player took just before `node`, if any.
-    fn action_before(&self, node: NodeId) -> Option<String> {
-        let parent = self.session.tree.node(node)?.parent?;
-        self.session
-            .tree
-            .node(parent)
-            .filter(|n| n.role == Role::Player)
-            .map(|n| action_line(&n.text))
-    }
-
     fn request_choices(&mut self, node: NodeId) {
         self.request_choices_attempt(node, 1);
     }
 
     fn request_choices_attempt(&mut self, node: NodeId, attempt: usize) {
+        let ask = choice_ask(
+            &self.session.tree,
+            node,
+            &self.config.story,
+            &self.config.sampling,
+        );
         let (job, cancel) = self.new_job(JobKind::Choices { node, attempt });
         let seed = self.next_seed();
-        let n = self.config.story.choices;
         self.outbox.push(Request::Candidates {
             job,
             slot: ModelSlot::Story,
-            state: self.state_of(node),
-            context: self.context_until(node),
-            prefix: CHOICE_PREFIX.into(),
-            // Oversample: long, odd or repeated predictions are dropped,
-            // and those about things in the scene go first.
-            n: n * CHOICE_OVERSAMPLE,
-            sampling: SamplingConfig {
-                temperature: self.config.story.choice_temperature,
-                max_tokens: 48,
-                ..self.config.sampling.clone()
-            },
+            state: ask.state,
+            context: ask.context,
+            prefix: ask.prefix,
+            n: ask.n,
+            sampling: ask.sampling,
+            // Steered commands end at their line end.
             stops: vec!["\n".into()],
-            // Toward the things the player can see, as passages are toward
-            // the action's words: the model alone rarely names them.
-            steer: named_things(&self.scene_of(node)),
-            steer_bias: self.config.story.action_bias,
+            steer: ask.steer,
+            steer_bias: ask.steer_bias,
             seed,
             cancel,
         });
@@ -590,12 +474,7 @@ impl App {
             Action::JumpToSelected => self.jump_to_selected(),
             Action::ToggleHelp => self.show_help = !self.show_help,
             Action::CycleMood => {
-                self.mood = match self.mood {
-                    None => Some(Mood::Hopeful),
-                    Some(Mood::Hopeful) => Some(Mood::Tense),
-                    Some(Mood::Tense) => Some(Mood::Dark),
-                    Some(Mood::Dark) => None,
-                };
+                self.mood = next_mood(self.mood);
                 self.status = match self.mood {
                     Some(m) => format!("Steering the story toward a {} mood.", m.name()),
                     None => "Mood steering off.".into(),
@@ -612,12 +491,29 @@ impl App {
                 self.should_quit = true;
             }
             Action::Resize(w, h) => self.size = (w, h),
+            Action::Resume(session, path) => self.resume(*session, path),
+            Action::OpenReadOnly(session) => self.open_read_only(*session),
             Action::Engine(event) => self.on_engine(event),
             Action::Tick => {
                 if let Some(e) = self.saver.as_ref().and_then(|s| s.take_error()) {
                     self.status = format!("Autosave failed: {e}");
                 }
             }
+            // The lyrics editor's own actions.
+            Action::SelectSection(_)
+            | Action::WriteNextLine
+            | Action::WriteSection
+            | Action::RewriteLine
+            | Action::ToggleLock
+            | Action::EditLine
+            | Action::InsertLine
+            | Action::DeleteLine
+            | Action::MoveLine(_)
+            | Action::CycleScheme
+            | Action::Syllables(_)
+            | Action::AddSection
+            | Action::Redo
+            | Action::Title => {}
         }
     }
 
@@ -783,25 +679,8 @@ impl App {
     }
 
     fn export(&mut self) {
-        // File names come only from an id that names a file and nothing else
-        // (loading checks it too), so an export stays in the exports folder.
-        if let Err(e) = crate::story::session::check_id(&self.session.id) {
-            self.status = format!("Export failed: {e}");
-            return;
-        }
-        let dir = self
-            .data_dir
-            .parent()
-            .map_or_else(|| PathBuf::from("exports"), |d| d.join("exports"));
-        let md = dir.join(format!("{}.md", self.session.id));
-        let txt = dir.join(format!("{}.txt", self.session.id));
-        let write = |path: &PathBuf, text: String| {
-            crate::fsutil::write_atomic(path, text.as_bytes())
-                .map_err(|e| format!("{}: {e}", path.display()))
-        };
-        let result = write(&md, self.session.export_markdown())
-            .and_then(|()| write(&txt, self.session.export_text()));
-        self.status = match result {
+        let dir = crate::paths::exports_dir(&self.data_dir);
+        self.status = match crate::story::export::export(&self.session, &dir) {
             // The file name first: a long folder is what the status line cuts.
             Ok(()) => format!(
                 "Exported {}.md and .txt to {}",
@@ -900,35 +779,28 @@ impl App {
                     return;
                 };
                 self.job = None;
-                let avoid: Vec<String> = self.action_before(node).into_iter().collect();
-                // A retried batch adds to what the earlier ones gave.
-                let mut raw = if attempt > 1 {
-                    self.session
-                        .tree
-                        .node(node)
-                        .map(|n| n.choices.clone())
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                raw.extend(texts);
-                let scene = self.scene_of(node);
-                let choices = clean_choices(&raw, self.config.story.choices, &avoid, &scene);
-                if choices.len() < self.config.story.choices.min(2) && attempt < CHOICE_ATTEMPTS {
-                    if let Some(n) = self.session.tree.node_mut(node) {
-                        n.choices = choices;
-                    }
+                let offer = crate::story::choices::offer(
+                    &self.session.tree,
+                    node,
+                    attempt,
+                    texts,
+                    self.config.story.choices,
+                );
+                if let Some(n) = self.session.tree.node_mut(node) {
+                    n.choices = offer.choices.clone();
+                }
+                if offer.ask_again {
                     self.request_choices_attempt(node, attempt + 1);
                     return;
                 }
-                if let Some(n) = self.session.tree.node_mut(node) {
-                    n.choices = choices.clone();
-                }
+                let choices = offer.choices;
                 if self.session.tree.current() == node {
                     self.choices = choices;
                 }
                 self.autosave();
             }
+            // The lyrics editor's results.
+            Event::Song { .. } => {}
             Event::Error { job, message } => {
                 if self.job_is(job) {
                     self.job = None;
@@ -939,11 +811,51 @@ impl App {
     }
 }
 
-/// Batches of choice predictions asked for at most per turn.
-pub const CHOICE_ATTEMPTS: usize = 3;
-/// Predictions sampled per choice offered (one batch; cheap, they are short).
-const CHOICE_OVERSAMPLE: usize = 10;
+impl Screen for App {
+    fn mode(&self) -> Mode {
+        if self.read_only {
+            Mode::Review
+        } else {
+            Mode::Story
+        }
+    }
 
-/// Prefix after which choices are sampled: the start of a player's line,
-/// so a choice is what the model predicts a player types next.
-pub const CHOICE_PREFIX: &str = "> ";
+    fn focus(&self) -> Focus {
+        match self.focus {
+            Pane::Chat => Focus::Chat {
+                empty: self.input.is_empty(),
+            },
+            Pane::Story => Focus::Story,
+            Pane::Review => Focus::Review,
+        }
+    }
+
+    fn update(&mut self, action: Action) {
+        App::update(self, action);
+    }
+
+    fn render(&self, frame: &mut ratatui::Frame) {
+        super::render::render(self, frame);
+    }
+
+    fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    fn engine_stopped(&mut self) {
+        self.status = "The model engine stopped; your story is saved.".into();
+    }
+
+    fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+
+    fn close(&mut self) -> anyhow::Result<Option<String>> {
+        let last_save_error = self.saver.take().and_then(|s| s.finish());
+        super::exit_report(
+            self.session_path.as_deref(),
+            self.read_only,
+            last_save_error,
+        )
+    }
+}

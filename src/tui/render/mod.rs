@@ -2,9 +2,10 @@
 //! terminal size alone.
 
 mod chat;
-mod help;
+pub mod help;
+pub mod lyrics;
 mod review;
-mod status;
+pub mod status;
 mod story;
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -14,9 +15,9 @@ use ratatui::Frame;
 
 use super::app::{App, Pane};
 
-/// The help's descriptions, for tests that check none is cut.
+/// The story help's descriptions, for tests that check none is cut.
 pub fn help_lines() -> impl Iterator<Item = &'static str> {
-    help::KEYS.iter().map(|(_, what)| *what)
+    crate::tui::keys::bindings(crate::tui::keys::Mode::Story).map(|b| b.help)
 }
 
 /// Below this the panes cannot show anything useful.
@@ -110,6 +111,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     status::render(app, frame, areas.status);
     if app.show_help {
-        help::render(app, frame, area);
+        use crate::tui::shell::Screen;
+        help::render(app.mode(), color(&app.config.colors.accent), frame, area);
     }
 }

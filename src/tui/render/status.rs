@@ -1,4 +1,4 @@
-//! The status line: model, mode, speed, messages, the help hint.
+//! The status line: model, mode, speed, messages, the key hints.
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -7,6 +7,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::{App, Stage};
+use crate::tui::keys::{hints, Mode};
+use crate::tui::shell::Screen;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mode = if app.read_only {
@@ -25,22 +27,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(tps) = app.tokens_per_second {
         parts.push(format!("{tps:.0} chars/s"));
     }
-    let left = parts.join(" │ ");
-    let hint = " ? help  Tab pane  Esc stop  Ctrl-C quit ";
-    let msg = if app.status.is_empty() {
+    status_line(frame, area, &parts.join(" │ "), &app.status, app.mode());
+}
+
+/// One status line in every mode: what runs (on cyan), the latest message,
+/// and the mode's key hints at the right when they fit.
+pub fn status_line(frame: &mut Frame, area: Rect, left: &str, status: &str, mode: Mode) {
+    let hint = format!(" {} ", hints(mode));
+    let msg = if status.is_empty() {
         String::new()
     } else {
-        format!(" │ {}", crate::text_safety::printable_line(&app.status))
+        format!(" │ {}", crate::text_safety::printable_line(status))
     };
     let line = Line::from(vec![
-        Span::styled(left, Style::default().fg(Color::Black).bg(Color::Cyan)),
+        Span::styled(
+            left.to_string(),
+            Style::default().fg(Color::Black).bg(Color::Cyan),
+        ),
         Span::raw(msg),
     ]);
     let used = crate::tui::wrap::width(&line.to_string());
+    let hint_width = crate::tui::wrap::width(&hint);
     let mut spans = line.spans;
-    if used + hint.len() <= area.width as usize {
+    if used + hint_width <= area.width as usize {
         spans.push(Span::raw(
-            " ".repeat(area.width as usize - used - hint.len()),
+            " ".repeat(area.width as usize - used - hint_width),
         ));
         spans.push(Span::styled(hint, Style::default().fg(Color::DarkGray)));
     }
