@@ -28,10 +28,32 @@ pub fn model_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// Why a model argument names no model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelLookupError {
+    /// A bare name found in none of the model folders.
+    #[error(
+        "model {name:?} not found; looked in {} (set FABULA_MODELS or pass a path)",
+        join_paths(.looked)
+    )]
+    NotFound { name: String, looked: Vec<PathBuf> },
+    /// A path (it has a separator or a dot) with no model card beside it.
+    #[error("{arg}: no model card ({}) found", .card.display())]
+    NoCard { arg: String, card: PathBuf },
+}
+
+fn join_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Resolves a model argument: a path to a model (stem or either file) is
 /// used as given; a bare name (`story`, `lyrics`) is looked up in
 /// [`model_dirs`]. Returns the stem path.
-pub fn resolve_model(arg: &str) -> Result<PathBuf, String> {
+pub fn resolve_model(arg: &str) -> Result<PathBuf, ModelLookupError> {
     let given = Path::new(arg);
     let files = crate::lm::ModelFiles::new(given);
     if files.card.exists() || files.weights.exists() {
@@ -45,17 +67,13 @@ pub fn resolve_model(arg: &str) -> Result<PathBuf, String> {
                 return Ok(stem);
             }
         }
-        return Err(format!(
-            "model {arg:?} not found; looked in {} (set FABULA_MODELS or pass a path)",
-            model_dirs()
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(ModelLookupError::NotFound {
+            name: arg.to_string(),
+            looked: model_dirs(),
+        });
     }
-    Err(format!(
-        "{arg}: no model card ({}) found",
-        files.card.display()
-    ))
+    Err(ModelLookupError::NoCard {
+        arg: arg.to_string(),
+        card: files.card,
+    })
 }
