@@ -113,20 +113,22 @@ pub struct Kernels {
 
 static ACTIVE: OnceLock<Kernels> = OnceLock::new();
 
+/// The plain loops, which every processor runs.
+const PORTABLE: Kernels = Kernels {
+    level: SimdLevel::Portable,
+    gemv: gemv_rows_generic,
+    cell: lstm_cell_generic,
+    sum: sum_generic,
+};
+
 impl Kernels {
     /// The kernels of `level`; `None` when this processor lacks it.
     pub fn new(level: SimdLevel) -> Option<Kernels> {
         if level > SimdLevel::detected() {
             return None;
         }
-        let portable = Kernels {
-            level,
-            gemv: gemv_rows_generic,
-            cell: lstm_cell_generic,
-            sum: sum_generic,
-        };
         Some(match level {
-            SimdLevel::Portable => portable,
+            SimdLevel::Portable => PORTABLE,
             #[cfg(target_arch = "x86_64")]
             SimdLevel::Avx2 => Kernels {
                 level,
@@ -174,10 +176,9 @@ impl Kernels {
     }
 
     fn for_supported(level: SimdLevel) -> Kernels {
-        // `choose` only returns levels up to the detected one.
-        Kernels::new(level).unwrap_or_else(|| {
-            Kernels::new(SimdLevel::Portable).expect("the portable kernels run everywhere")
-        })
+        // `choose` only returns levels up to the detected one, so the
+        // fallback is never taken.
+        Kernels::new(level).unwrap_or(PORTABLE)
     }
 
     pub fn level(&self) -> SimdLevel {
