@@ -77,3 +77,26 @@ pub fn resolve_model(arg: &str) -> Result<PathBuf, ModelLookupError> {
         card: files.card,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_model_is_an_error_naming_it_and_where_it_was_looked_for() {
+        match resolve_model("no-such-model-anywhere") {
+            Err(e @ ModelLookupError::NotFound { .. }) => {
+                let said = e.to_string();
+                assert!(said.contains("\"no-such-model-anywhere\""), "{said}");
+                assert!(said.contains("FABULA_MODELS"), "{said}");
+            }
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+        let err = resolve_model("./no/such/model.json").unwrap_err();
+        assert!(
+            matches!(&err, ModelLookupError::NoCard { arg, .. } if arg == "./no/such/model.json"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("no model card"), "{err}");
+    }
+}

@@ -48,3 +48,19 @@ pub fn parse_device(name: &str) -> Result<tch::Device, DeviceError> {
         other => Err(DeviceError::Unknown(other.to_string())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_device_is_named() {
+        assert_eq!(parse_device("cpu").ok(), Some(tch::Device::Cpu));
+        let err = parse_device("tpu").unwrap_err();
+        assert_eq!(err, DeviceError::Unknown("tpu".into()));
+        assert_eq!(
+            err.to_string(),
+            "--device must be auto, cpu or cuda, got \"tpu\""
+        );
+    }
+}
