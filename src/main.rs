@@ -4,6 +4,12 @@ use fabula::cli::{self, Cli, Command};
 
 fn main() {
     let args = Cli::parse();
+    // The instruction set is decided once, before any model work; a
+    // FABULA_SIMD the processor cannot honour is an error, not a guess.
+    if let Err(e) = fabula::lm::kernels::Kernels::init_from_env() {
+        eprintln!("fabula: {e}");
+        std::process::exit(1);
+    }
     // Commands that take no settings from it still refuse a bad --config.
     let checked = match (&args.command, &args.config) {
         (

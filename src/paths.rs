@@ -28,10 +28,32 @@ pub fn model_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// Why a model argument names no model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelLookupError {
+    /// A bare name found in none of the model folders.
+    #[error(
+        "model {name:?} not found; looked in {} (set FABULA_MODELS or pass a path)",
+        join_paths(.looked)
+    )]
+    NotFound { name: String, looked: Vec<PathBuf> },
+    /// A path (it has a separator or a dot) with no model card beside it.
+    #[error("{arg}: no model card ({}) found", .card.display())]
+    NoCard { arg: String, card: PathBuf },
+}
+
+fn join_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Resolves a model argument: a path to a model (stem or either file) is
 /// used as given; a bare name (`story`, `lyrics`) is looked up in
 /// [`model_dirs`]. Returns the stem path.
-pub fn resolve_model(arg: &str) -> Result<PathBuf, String> {
+pub fn resolve_model(arg: &str) -> Result<PathBuf, ModelLookupError> {
     let given = Path::new(arg);
     let files = crate::lm::ModelFiles::new(given);
     if files.card.exists() || files.weights.exists() {
@@ -45,19 +67,38 @@ pub fn resolve_model(arg: &str) -> Result<PathBuf, String> {
                 return Ok(stem);
             }
         }
-        return Err(format!(
-            "model {arg:?} not found; looked in {} (set FABULA_MODELS or pass a path)",
-            model_dirs()
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(ModelLookupError::NotFound {
+            name: arg.to_string(),
+            looked: model_dirs(),
+        });
     }
-    Err(format!(
-        "{arg}: no model card ({}) found",
-        files.card.display()
-    ))
+    Err(ModelLookupError::NoCard {
+        arg: arg.to_string(),
+        card: files.card,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_model_is_an_error_naming_it_and_where_it_was_looked_for() {
+        match resolve_model("no-such-model-anywhere") {
+            Err(e @ ModelLookupError::NotFound { .. }) => {
+                let said = e.to_string();
+                assert!(said.contains("\"no-such-model-anywhere\""), "{said}");
+                assert!(said.contains("FABULA_MODELS"), "{said}");
+            }
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+        let err = resolve_model("./no/such/model.json").unwrap_err();
+        assert!(
+            matches!(&err, ModelLookupError::NoCard { arg, .. } if arg == "./no/such/model.json"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("no model card"), "{err}");
+    }
 }
 
 /// The folder stories, songs and exports are kept in: `$FABULA_DATA` when

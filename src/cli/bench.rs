@@ -219,7 +219,7 @@ fn run_anchor(args: &BenchArgs) -> anyhow::Result<std::collections::HashMap<Stri
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     super::set_threads(Some(args.threads))?;
-    let device = crate::lm::parse_device(&args.device).map_err(anyhow::Error::msg)?;
+    let device = crate::lm::parse_device(&args.device)?;
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -230,8 +230,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "machine: {cpu}, {cores} cores; libtorch threads {}",
-        args.threads
+        "machine: {cpu}, {cores} cores; libtorch threads {}; kernels {} (of {}; FABULA_SIMD lowers)",
+        args.threads,
+        crate::lm::kernels::Kernels::active().level(),
+        crate::lm::kernels::SimdLevel::detected()
     );
     let one = bench::memory_read_bandwidth(1);
     let all = bench::memory_read_bandwidth(cores.min(2));
@@ -246,7 +248,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for m in &args.models {
         match crate::paths::resolve_model(m)
-            .map_err(anyhow::Error::msg)
+            .map_err(anyhow::Error::from)
             .and_then(|p| Ok(InferenceModel::load(&p)?))
         {
             Ok(model) => {

@@ -62,8 +62,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "--streams must be at least 1 and --window at least 2"
     );
     super::set_threads(args.threads)?;
-    let device = crate::lm::parse_device(&args.device).map_err(anyhow::Error::msg)?;
-    let path = crate::paths::resolve_model(&args.model).map_err(anyhow::Error::msg)?;
+    let device = crate::lm::parse_device(&args.device)?;
+    let path = crate::paths::resolve_model(&args.model)?;
     let loaded = checkpoint::load(&path, device)?;
     let report = eval::evaluate_file(
         &loaded.model,
@@ -123,7 +123,7 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
     let stories = parse_script(&text).map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
     let (config, _) = crate::config::Config::load(args.config.as_deref())?;
-    let path = crate::paths::resolve_model(&args.model).map_err(anyhow::Error::msg)?;
+    let path = crate::paths::resolve_model(&args.model)?;
     let model = Arc::new(crate::lm::InferenceModel::load(&path)?);
     println!("model={}", model.files.weights.display());
     if let Some(dir) = &args.transcripts {

@@ -52,9 +52,9 @@ pub fn run(args: GenerateArgs, config_path: Option<&std::path::Path>) -> anyhow:
         max_tokens: args.max_tokens.unwrap_or(base.max_tokens),
         ..base
     };
-    sampling.validate().map_err(anyhow::Error::msg)?;
+    sampling.validate()?;
     let name = args.model.unwrap_or(config.models.story);
-    let path = crate::paths::resolve_model(&name).map_err(anyhow::Error::msg)?;
+    let path = crate::paths::resolve_model(&name)?;
     let model = InferenceModel::load(&path)?;
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()

@@ -106,7 +106,7 @@ pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::R
     if !args.print {
         crate::tui::require_terminal()?;
     }
-    let path = crate::paths::resolve_model(&name).map_err(anyhow::Error::msg)?;
+    let path = crate::paths::resolve_model(&name)?;
     let model = InferenceModel::load(&path)
         .with_context(|| format!("loading the lyrics model {name:?}"))?;
     let title = args.title.clone().unwrap_or_default();

@@ -53,7 +53,7 @@ fn quiet_pipe(r: std::io::Result<()>) -> anyhow::Result<bool> {
 pub fn run(args: PlainArgs) -> anyhow::Result<()> {
     let (config, _) = Config::load(args.config)?;
     let name = args.model.unwrap_or(&config.models.story).to_string();
-    let path = crate::paths::resolve_model(&name).map_err(anyhow::Error::msg)?;
+    let path = crate::paths::resolve_model(&name)?;
     let model = crate::lm::InferenceModel::load(&path)
         .map_err(|e| anyhow::anyhow!("loading the story model {name:?}: {e}"))?;
     let seed = args.seed.unwrap_or_else(|| {

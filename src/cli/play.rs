@@ -16,7 +16,7 @@ pub fn load_story_model(
     story_override: Option<&str>,
 ) -> anyhow::Result<InferenceModel> {
     let name = story_override.unwrap_or(&config.models.story);
-    let path = crate::paths::resolve_model(name).map_err(anyhow::Error::msg)?;
+    let path = crate::paths::resolve_model(name)?;
     InferenceModel::load(&path).with_context(|| format!("loading the story model {name:?}"))
 }
 
@@ -30,7 +30,7 @@ pub fn find_session(which: &str) -> anyhow::Result<(Session, PathBuf)> {
             .map(|s| s.path.clone())
             .with_context(|| format!("no saved stories in {}", dir.display()))?
     } else {
-        crate::story::session::resume_path(&dir, which).map_err(anyhow::Error::msg)?
+        crate::story::session::resume_path(&dir, which)?
     };
     let session = match Session::load(&path) {
         Ok(s) => s,

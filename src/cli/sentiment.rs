@@ -45,6 +45,15 @@ pub fn run(args: SentimentArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    if args.turn {
+        // Said once, before scoring, so a broken model file does not pass unnoticed.
+        for unused in crate::sentiment::turn_scorer().unused() {
+            eprintln!(
+                "fabula: {}",
+                crate::text_safety::printable_line(&unused.to_string())
+            );
+        }
+    }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -73,7 +73,7 @@ pub struct TrainArgs {
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     super::set_threads(args.threads)?;
-    let device = crate::lm::parse_device(&args.device).map_err(anyhow::Error::msg)?;
+    let device = crate::lm::parse_device(&args.device)?;
     // Fail now, not after the training, when the model cannot be saved.
     crate::lm::checkpoint::check_writable(&args.output).context("the output cannot be written")?;
     let name = args.name.clone().unwrap_or_else(|| {

@@ -59,7 +59,7 @@ pub fn run(args: TrainSentimentArgs) -> anyhow::Result<()> {
     super::set_threads(args.threads)?;
     let lang = Lang::parse(&args.lang)
         .ok_or_else(|| anyhow::anyhow!("--lang must be en or zh, got {:?}", args.lang))?;
-    let device = crate::lm::parse_device(&args.device).map_err(anyhow::Error::msg)?;
+    let device = crate::lm::parse_device(&args.device)?;
     let data = match args.data {
         Some(p) => p,
         None => train::find_asset(train::default_data(lang)).ok_or_else(|| {
@@ -89,7 +89,7 @@ pub fn run(args: TrainSentimentArgs) -> anyhow::Result<()> {
     s.device = device;
     s.licence = args.licence;
     s.lexicon_init &= !args.no_lexicon_init;
-    s.validate().map_err(anyhow::Error::msg)?;
+    s.validate()?;
 
     let stop = Arc::new(AtomicBool::new(false));
     {

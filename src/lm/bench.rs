@@ -114,7 +114,7 @@ pub fn memory_read_bandwidth(threads: usize) -> f64 {
         let total: f32 = std::thread::scope(|s| {
             let parts: Vec<_> = data
                 .chunks(len.div_ceil(threads))
-                .map(|c| s.spawn(move || super::kernels::sum(c)))
+                .map(|c| s.spawn(move || super::kernels::Kernels::active().sum(c)))
                 .collect();
             parts.into_iter().map(|p| p.join().unwrap_or(0.0)).sum()
         });

@@ -19,32 +19,37 @@ pub struct HyperParams {
     pub dropout: f64,
 }
 
-impl HyperParams {
-    pub fn validate(&self) -> Result<(), String> {
-        let checks = [
-            (self.vocab_size >= 2, "vocab_size must be at least 2"),
-            (self.embed_dim >= 1, "embed_dim must be at least 1"),
-            (self.hidden_size >= 1, "hidden_size must be at least 1"),
-            (self.layers >= 1, "layers must be at least 1"),
-            (self.embed_dim <= 65_536, "embed_dim must be at most 65536"),
-            (
-                self.hidden_size <= 65_536,
-                "hidden_size must be at most 65536",
-            ),
-            (self.layers <= 64, "layers must be at most 64"),
-            (
-                self.vocab_size <= 1 << 20,
-                "vocab_size must be at most 1048576",
-            ),
-            (
-                (0.0..1.0).contains(&self.dropout),
-                "dropout must be in [0, 1)",
-            ),
-        ];
-        match checks.iter().find(|(ok, _)| !ok) {
-            Some((_, msg)) => Err((*msg).to_string()),
+/// A setting outside its allowed range: which one and what it must be.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{setting} must be {rule}")]
+pub struct InvalidSetting {
+    pub setting: &'static str,
+    pub rule: &'static str,
+}
+
+impl InvalidSetting {
+    /// The first failing check of `(passes, setting, rule)`, in order.
+    pub fn first_failed(checks: &[(bool, &'static str, &'static str)]) -> Result<(), Self> {
+        match checks.iter().find(|(ok, _, _)| !ok) {
+            Some(&(_, setting, rule)) => Err(InvalidSetting { setting, rule }),
             None => Ok(()),
         }
+    }
+}
+
+impl HyperParams {
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        InvalidSetting::first_failed(&[
+            (self.vocab_size >= 2, "vocab_size", "at least 2"),
+            (self.embed_dim >= 1, "embed_dim", "at least 1"),
+            (self.hidden_size >= 1, "hidden_size", "at least 1"),
+            (self.layers >= 1, "layers", "at least 1"),
+            (self.embed_dim <= 65_536, "embed_dim", "at most 65536"),
+            (self.hidden_size <= 65_536, "hidden_size", "at most 65536"),
+            (self.layers <= 64, "layers", "at most 64"),
+            (self.vocab_size <= 1 << 20, "vocab_size", "at most 1048576"),
+            ((0.0..1.0).contains(&self.dropout), "dropout", "in [0, 1)"),
+        ])
     }
 
     /// Number of trainable parameters.

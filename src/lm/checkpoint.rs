@@ -114,7 +114,7 @@ pub fn read_card(path: &Path) -> Result<(ModelCard, Vocab), ModelError> {
     }
     card.hyper
         .validate()
-        .map_err(|m| card_err(format!("hyper: {m}")))?;
+        .map_err(|e| card_err(format!("hyper: {e}")))?;
     let vocab = Vocab::from_entries(&card.vocab).map_err(|e| card_err(format!("vocab: {e}")))?;
     if vocab.len() != card.hyper.vocab_size {
         return Err(card_err(format!(

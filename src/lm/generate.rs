@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::infer::{FastLstm, Scratch};
 use super::kernels::on_compute_pool;
-use super::sample::{Sampler, SamplingConfig, StopFilter, StopStep};
+use super::sample::{Sampler, SamplingConfig, StopFilter};
 use super::state::LstmState;
 use super::vocab::Vocab;
 
@@ -67,27 +67,26 @@ pub fn generate(
         let mut text = String::new();
         let mut reason = StopReason::MaxTokens;
         let mut piece = [0u8; 4];
+        // What the stop filter releases each step, reused.
+        let mut shown = String::new();
         while history.len() < config.max_tokens {
             let tok = sampler.sample(&logits, &history);
             history.push(tok);
             net.step(tok, &mut state, &mut logits, &mut scratch);
             let ch = vocab.char_of(tok).encode_utf8(&mut piece);
-            match filter.push(ch) {
-                StopStep::Emit(s) => {
-                    text.push_str(&s);
-                    if !s.is_empty() && on_text(&s).is_break() {
-                        reason = StopReason::Cancelled;
-                        break;
-                    }
+            shown.clear();
+            let stopped = filter.push(ch, &mut shown).is_break();
+            text.push_str(&shown);
+            if stopped {
+                if !shown.is_empty() {
+                    let _ = on_text(&shown);
                 }
-                StopStep::Stop(s) => {
-                    text.push_str(&s);
-                    if !s.is_empty() {
-                        let _ = on_text(&s);
-                    }
-                    reason = StopReason::StopString;
-                    break;
-                }
+                reason = StopReason::StopString;
+                break;
+            }
+            if !shown.is_empty() && on_text(&shown).is_break() {
+                reason = StopReason::Cancelled;
+                break;
             }
         }
         if reason != StopReason::StopString {
@@ -126,7 +125,8 @@ pub fn fan_out(net: &FastLstm, state: &LstmState, n: usize) -> (Vec<LstmState>, 
 
 /// Steps streams `which` of `states`/`logits` together with `tokens` (one
 /// per listed stream): one weight read for all of them. Their states and
-/// logits move into the batch and back.
+/// logits move into the batch and back, through buffers kept in `scratch`,
+/// so a step allocates nothing.
 pub fn step_streams(
     net: &FastLstm,
     which: &[usize],
@@ -135,27 +135,39 @@ pub fn step_streams(
     logits: &mut [Vec<f32>],
     scratch: &mut Scratch,
 ) {
-    let mut batch_states: Vec<LstmState> = which
-        .iter()
-        .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0)))
-        .collect();
-    let mut batch_logits: Vec<Vec<f32>> = which
-        .iter()
-        .map(|&i| std::mem::take(&mut logits[i]))
-        .collect();
-    {
-        let mut outs: Vec<&mut [f32]> = batch_logits.iter_mut().map(|l| l.as_mut_slice()).collect();
-        net.step_batch(tokens, &mut batch_states, &mut outs, scratch);
+    if which.len() == states.len() && which.iter().enumerate().all(|(k, &i)| k == i) {
+        // Every stream, in order: stepped where they are.
+        net.step_batch(tokens, states, logits, scratch);
+        return;
     }
-    for ((&i, s), l) in which.iter().zip(batch_states).zip(batch_logits) {
+    let mut batch_states = std::mem::take(&mut scratch.batch_states);
+    let mut batch_logits = std::mem::take(&mut scratch.batch_logits);
+    batch_states.clear();
+    batch_logits.clear();
+    // An empty state or Vec holds no heap memory, so the swaps allocate nothing.
+    batch_states.extend(
+        which
+            .iter()
+            .map(|&i| std::mem::replace(&mut states[i], LstmState::zeros(0, 0))),
+    );
+    batch_logits.extend(which.iter().map(|&i| std::mem::take(&mut logits[i])));
+    net.step_batch(tokens, &mut batch_states, &mut batch_logits, scratch);
+    for ((&i, s), l) in which
+        .iter()
+        .zip(batch_states.drain(..))
+        .zip(batch_logits.drain(..))
+    {
         states[i] = s;
         logits[i] = l;
     }
+    scratch.batch_states = batch_states;
+    scratch.batch_logits = batch_logits;
 }
 
 /// Samples `n` continuations of `state` together (one weight read per step
 /// for all of them). Candidate `i` uses seed `seed + i`, so the set is
-/// reproducible. `keep_going` is asked between steps and can cancel.
+/// reproducible. `keep_going` is asked between steps and can cancel. A step
+/// allocates nothing but the growth of each candidate's text and history.
 // Each argument is a distinct knob callers set; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn generate_candidates(
@@ -178,8 +190,12 @@ pub fn generate_candidates(
         let mut reasons: Vec<Option<StopReason>> = vec![None; n];
         let mut scratch = Scratch::default();
         let mut piece = [0u8; 4];
+        // Reused from step to step; only the texts and histories grow.
+        let mut active: Vec<usize> = Vec::with_capacity(n);
+        let mut tokens: Vec<u32> = Vec::with_capacity(n);
         for _ in 0..config.max_tokens {
-            let active: Vec<usize> = (0..n).filter(|&i| reasons[i].is_none()).collect();
+            active.clear();
+            active.extend((0..n).filter(|&i| reasons[i].is_none()));
             if active.is_empty() {
                 break;
             }
@@ -189,17 +205,14 @@ pub fn generate_candidates(
                 }
                 break;
             }
-            let mut tokens = Vec::with_capacity(active.len());
+            tokens.clear();
             for &i in &active {
                 let tok = samplers[i].sample(&logits[i], &histories[i]);
                 histories[i].push(tok);
                 tokens.push(tok);
-                match filters[i].push(vocab.char_of(tok).encode_utf8(&mut piece)) {
-                    StopStep::Emit(s) => texts[i].push_str(&s),
-                    StopStep::Stop(s) => {
-                        texts[i].push_str(&s);
-                        reasons[i] = Some(StopReason::StopString);
-                    }
+                let ch = vocab.char_of(tok).encode_utf8(&mut piece);
+                if filters[i].push(ch, &mut texts[i]).is_break() {
+                    reasons[i] = Some(StopReason::StopString);
                 }
             }
             step_streams(
@@ -290,8 +303,11 @@ pub fn generate_guided(
         let mut ends: Vec<Option<(StopReason, usize)>> = vec![None; n];
         let mut scratch = Scratch::default();
         let mut adjusted = vec![0.0f32; v];
+        let mut active: Vec<usize> = Vec::with_capacity(n);
+        let mut tokens: Vec<u32> = Vec::with_capacity(n);
         for _ in 0..config.max_tokens {
-            let active: Vec<usize> = (0..n).filter(|&i| ends[i].is_none()).collect();
+            active.clear();
+            active.extend((0..n).filter(|&i| ends[i].is_none()));
             if active.is_empty() {
                 break;
             }
@@ -301,7 +317,7 @@ pub fn generate_guided(
                 }
                 break;
             }
-            let mut tokens = Vec::with_capacity(active.len());
+            tokens.clear();
             for &i in &active {
                 let raw = &logits[i];
                 adjusted.clear();

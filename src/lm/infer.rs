@@ -1,13 +1,14 @@
 //! The inference path: the same LSTM as `model.rs`, stepped one token at a
 //! time in plain Rust from the same safetensors weights. libtorch's per-op
 //! overhead dominates single-token steps; here a step is four matrix-vector
-//! products with every weight read once, for one stream or several.
+//! products with every weight read once, for one stream or several. Once
+//! its [`Scratch`] has grown to the batch size, a step allocates nothing.
 
 use std::path::Path;
 
 use super::card::{HyperParams, ModelCard};
 use super::checkpoint::{read_card, CheckedWeights, ModelError, ModelFiles};
-use super::kernels::{blocked_row, gemv_rows, LayerStep};
+use super::kernels::{blocked_row, empty_slices, Kernels, LayerStep, MAX_BATCH};
 use super::state::LstmState;
 use super::vocab::Vocab;
 
@@ -34,13 +35,19 @@ pub struct FastLstm {
     upper: Vec<Layer>,
     proj_w: Vec<f32>,
     proj_b: Vec<f32>,
+    /// The instruction set the steps run on, decided at load.
+    kernels: Kernels,
 }
 
-/// Reusable buffers for stepping, so a step allocates nothing.
+/// Reusable buffers for stepping: they grow to the largest batch seen and
+/// are kept, so later steps allocate nothing.
 #[derive(Default)]
 pub struct Scratch {
     gates: Vec<Vec<f32>>,
     inputs: Vec<Vec<f32>>,
+    /// The streams [`super::generate::step_streams`] moves into a batch.
+    pub(super) batch_states: Vec<LstmState>,
+    pub(super) batch_logits: Vec<Vec<f32>>,
 }
 
 /// A model ready for generation: card, vocabulary and the inference weights.
@@ -52,11 +59,17 @@ pub struct InferenceModel {
 }
 
 impl InferenceModel {
+    /// Loads a model to run on this process's kernels ([`Kernels::active`]).
     pub fn load(path: &Path) -> Result<InferenceModel, ModelError> {
+        InferenceModel::load_with(path, *Kernels::active())
+    }
+
+    /// Loads a model to run on the given kernels (tests compare them).
+    pub fn load_with(path: &Path, kernels: Kernels) -> Result<InferenceModel, ModelError> {
         let files = ModelFiles::new(path);
         let (card, vocab) = read_card(&files.card)?;
         let weights = CheckedWeights::read(&files.weights, &card)?;
-        let net = FastLstm::from_weights(&card.hyper, &weights)?;
+        let net = FastLstm::from_weights(&card.hyper, &weights, kernels)?;
         Ok(InferenceModel {
             card,
             vocab,
@@ -70,6 +83,7 @@ impl FastLstm {
     pub fn from_weights(
         hyper: &HyperParams,
         weights: &CheckedWeights,
+        kernels: Kernels,
     ) -> Result<FastLstm, ModelError> {
         let (v, e, h) = (hyper.vocab_size, hyper.embed_dim, hyper.hidden_size);
         let embed = weights.values("embed.weight")?;
@@ -96,7 +110,7 @@ impl FastLstm {
                 let w_ih = reorder_rows(&w_ih, e);
                 let embeds: Vec<&[f32]> = embed.chunks_exact(e).collect();
                 let mut outs: Vec<&mut [f32]> = token_gates.chunks_exact_mut(4 * h).collect();
-                gemv_rows(&w_ih, e, &bias, &embeds, &mut outs);
+                kernels.gemv_rows(&w_ih, e, &bias, &embeds, &mut outs);
                 layer0_hh = reorder_rows(&w_hh, h);
             } else {
                 let cols = 2 * h;
@@ -120,7 +134,13 @@ impl FastLstm {
             upper,
             proj_w: weights.values("proj.weight")?,
             proj_b: weights.values("proj.bias")?,
+            kernels,
         })
+    }
+
+    /// The kernels this model's steps run on.
+    pub fn kernels(&self) -> &Kernels {
+        &self.kernels
     }
 
     pub fn zero_state(&self) -> LstmState {
@@ -161,39 +181,60 @@ impl FastLstm {
         );
     }
 
-    /// One step of several streams at once; weights are read once for all.
-    /// Token ids out of range are fed as the unknown token (id 0).
+    /// One step of several streams at once; weights are read once for every
+    /// four. Token ids out of range are fed as the unknown token (id 0).
     pub fn step_batch(
         &self,
         tokens: &[u32],
         states: &mut [LstmState],
-        logits: &mut [&mut [f32]],
+        logits: &mut [impl AsMut<[f32]>],
+        scratch: &mut Scratch,
+    ) {
+        assert!(
+            states.len() == tokens.len() && logits.len() == tokens.len(),
+            "one state and one logits buffer per token"
+        );
+        // The per-stream views of a chunk fit on the stack; MAX_BATCH is a
+        // multiple of the kernel width, so each stream meets the same
+        // kernel as in one undivided batch.
+        for ((tokens, states), logits) in tokens
+            .chunks(MAX_BATCH)
+            .zip(states.chunks_mut(MAX_BATCH))
+            .zip(logits.chunks_mut(MAX_BATCH))
+        {
+            self.step_chunk(tokens, states, logits, scratch);
+        }
+    }
+
+    /// [`FastLstm::step_batch`] for at most [`MAX_BATCH`] streams.
+    fn step_chunk(
+        &self,
+        tokens: &[u32],
+        states: &mut [LstmState],
+        logits: &mut [impl AsMut<[f32]>],
         scratch: &mut Scratch,
     ) {
         let n = tokens.len();
-        assert!(
-            states.len() == n && logits.len() == n,
-            "one state and one logits buffer per token"
-        );
         let h = self.hyper.hidden_size;
-        scratch.gates.resize_with(n, Vec::new);
-        scratch.inputs.resize_with(n, Vec::new);
+        // Grown, never shrunk: a smaller batch later reuses the buffers.
+        if scratch.gates.len() < n {
+            scratch.gates.resize_with(n, Vec::new);
+            scratch.inputs.resize_with(n, Vec::new);
+        }
         for b in 0..n {
             scratch.gates[b].resize(4 * h, 0.0);
             scratch.inputs[b].resize(2 * h, 0.0);
         }
-        let token_rows: Vec<&[f32]> = tokens
-            .iter()
-            .map(|&tok| {
-                // Out-of-range ids are fed as the unknown token.
-                let tok = if (tok as usize) < self.hyper.vocab_size {
-                    tok as usize
-                } else {
-                    0
-                };
-                &self.token_gates[tok * 4 * h..(tok + 1) * 4 * h]
-            })
-            .collect();
+        let mut token_rows: [&[f32]; MAX_BATCH] = [&[]; MAX_BATCH];
+        for (row, &tok) in token_rows.iter_mut().zip(tokens) {
+            // Out-of-range ids are fed as the unknown token.
+            let tok = if (tok as usize) < self.hyper.vocab_size {
+                tok as usize
+            } else {
+                0
+            };
+            *row = &self.token_gates[tok * 4 * h..(tok + 1) * 4 * h];
+        }
         for layer in 0..self.hyper.layers {
             let off = layer * h;
             // The inputs are copied out first: the cells overwrite `h` while
@@ -206,37 +247,50 @@ impl FastLstm {
                     input[h..].copy_from_slice(&s.h[off..off + h]);
                 }
             }
-            let xs: Vec<&[f32]> = scratch.inputs[..n].iter().map(|x| x.as_slice()).collect();
+            let mut xs: [&[f32]; MAX_BATCH] = [&[]; MAX_BATCH];
+            for (x, input) in xs.iter_mut().zip(&scratch.inputs[..n]) {
+                *x = input.as_slice();
+            }
+            let xs = &xs[..n];
             let step = if layer == 0 {
                 // The bias is folded into the token rows, added as `extra`.
                 LayerStep {
+                    kernels: &self.kernels,
                     w: &self.layer0_hh,
                     cols: h,
                     bias: &self.zero_bias,
-                    xs: &xs,
-                    extra: Some(&token_rows),
+                    xs,
+                    extra: Some(&token_rows[..n]),
                 }
             } else {
                 let l = &self.upper[layer - 1];
                 LayerStep {
+                    kernels: &self.kernels,
                     w: &l.w,
                     cols: l.cols,
                     bias: &l.bias,
-                    xs: &xs,
+                    xs,
                     extra: None,
                 }
             };
-            let mut cs: Vec<&mut [f32]> = Vec::with_capacity(n);
-            let mut hs: Vec<&mut [f32]> = Vec::with_capacity(n);
-            for s in states.iter_mut() {
-                cs.push(&mut s.c[off..off + h]);
-                hs.push(&mut s.h[off..off + h]);
+            let (mut cs, mut hs) = (empty_slices(), empty_slices());
+            for ((c, hh), s) in cs.iter_mut().zip(hs.iter_mut()).zip(states.iter_mut()) {
+                *c = &mut s.c[off..off + h];
+                *hh = &mut s.h[off..off + h];
             }
-            step.run(&mut scratch.gates, &mut cs, &mut hs);
+            step.run(&mut scratch.gates, &mut cs[..n], &mut hs[..n]);
         }
         let top = (self.hyper.layers - 1) * h;
-        let hs: Vec<&[f32]> = states.iter().map(|s| &s.h[top..top + h]).collect();
-        gemv_rows(&self.proj_w, h, &self.proj_b, &hs, logits);
+        let mut hs: [&[f32]; MAX_BATCH] = [&[]; MAX_BATCH];
+        for (x, s) in hs.iter_mut().zip(states.iter()) {
+            *x = &s.h[top..top + h];
+        }
+        let mut outs = empty_slices();
+        for (o, l) in outs.iter_mut().zip(logits.iter_mut()) {
+            *o = l.as_mut();
+        }
+        self.kernels
+            .gemv_rows(&self.proj_w, h, &self.proj_b, &hs[..n], &mut outs[..n]);
     }
 
     /// Next-token logits of a state: they depend only on the top layer's `h`,
@@ -244,7 +298,7 @@ impl FastLstm {
     pub fn logits(&self, state: &LstmState, logits: &mut [f32]) {
         let h = self.hyper.hidden_size;
         let top = (self.hyper.layers - 1) * h;
-        gemv_rows(
+        self.kernels.gemv_rows(
             &self.proj_w,
             h,
             &self.proj_b,

@@ -4,36 +4,261 @@
 //!
 //! The portable loops are written with eight independent accumulators so
 //! the compiler vectorises them; explicit AVX-512 and AVX2+FMA versions (and
-//! of the LSTM cell) are chosen at run time where the processor has them.
+//! of the LSTM cell) are used where the processor has them. Which set runs
+//! is decided once per process ([`Kernels::active`]): the best the
+//! processor has, or a lower one named by `FABULA_SIMD` (`avx512`, `avx2`,
+//! `portable`), so the lower paths can be run and compared on any machine.
 //! A layer step ([`LayerStep`]) splits its units over two cores, each core
 //! computing the gates of its units and then their cell update.
 
-/// `out[b][r] = bias[r] + dot(w[r], xs[b])` for every row `r` of the
-/// row-major matrix `w` (`rows x cols`).
-pub fn gemv_rows(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &mut [&mut [f32]]) {
-    debug_assert_eq!(xs.len(), out.len());
-    let rows = bias.len();
-    // Large products are split in two halves of rows run on two cores: one
-    // core alone cannot pull the weights through the cache hierarchy fast
-    // enough. Small ones are not worth the hand-off.
-    if rows >= 64 && rows * cols >= PARALLEL_MIN_WEIGHTS && rayon::current_num_threads() > 1 {
-        let half = rows / 2;
-        let (w_top, w_bottom) = w.split_at(half * cols);
-        let (b_top, b_bottom) = bias.split_at(half);
-        let mut tops: Vec<&mut [f32]> = Vec::with_capacity(out.len());
-        let mut bottoms: Vec<&mut [f32]> = Vec::with_capacity(out.len());
-        for o in out.iter_mut() {
-            let (t, b) = o.split_at_mut(half);
-            tops.push(t);
-            bottoms.push(b);
+use std::sync::OnceLock;
+
+/// The instruction sets the kernels are written for, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SimdLevel {
+    /// Plain loops the compiler vectorises for the build target.
+    Portable,
+    /// AVX2 with FMA (x86-64).
+    Avx2,
+    /// AVX-512F (x86-64).
+    Avx512,
+}
+
+impl SimdLevel {
+    pub const ALL: [SimdLevel; 3] = [SimdLevel::Portable, SimdLevel::Avx2, SimdLevel::Avx512];
+
+    /// The name `FABULA_SIMD` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            SimdLevel::Portable => "portable",
+            SimdLevel::Avx2 => "avx2",
+            SimdLevel::Avx512 => "avx512",
         }
-        rayon::join(
-            || gemv_rows_single(w_top, cols, b_top, xs, &mut tops),
-            || gemv_rows_single(w_bottom, cols, b_bottom, xs, &mut bottoms),
-        );
-        return;
     }
-    gemv_rows_single(w, cols, bias, xs, out);
+
+    /// The highest level this processor runs.
+    pub fn detected() -> SimdLevel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                return SimdLevel::Avx512;
+            }
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                return SimdLevel::Avx2;
+            }
+        }
+        SimdLevel::Portable
+    }
+
+    /// Every level this processor runs, lowest first.
+    pub fn supported() -> impl Iterator<Item = SimdLevel> {
+        let top = SimdLevel::detected();
+        SimdLevel::ALL.into_iter().filter(move |&l| l <= top)
+    }
+
+    /// The level to use given `FABULA_SIMD`'s value (`None` or blank: the
+    /// processor's best). Only a level the processor runs is accepted.
+    pub fn choose(requested: Option<&str>, detected: SimdLevel) -> Result<SimdLevel, SimdError> {
+        let Some(value) = requested.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(detected);
+        };
+        let asked = SimdLevel::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(value))
+            .ok_or_else(|| SimdError::Unknown(value.to_string()))?;
+        if asked > detected {
+            return Err(SimdError::Unsupported { asked, detected });
+        }
+        Ok(asked)
+    }
+}
+
+impl std::fmt::Display for SimdLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A `FABULA_SIMD` value that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SimdError {
+    #[error("FABULA_SIMD={0:?} is not an instruction set; use avx512, avx2 or portable")]
+    Unknown(String),
+    #[error(
+        "FABULA_SIMD={asked}: this processor runs at most {detected} \
+         (the variable can only lower the instruction set)"
+    )]
+    Unsupported {
+        asked: SimdLevel,
+        detected: SimdLevel,
+    },
+}
+
+/// The environment variable that lowers the instruction set.
+pub const SIMD_VAR: &str = "FABULA_SIMD";
+
+type GemvFn = unsafe fn(&[f32], usize, &[f32], &[&[f32]], &mut [&mut [f32]]);
+type CellFn = unsafe fn(&[f32], Option<&[f32]>, &mut [f32], &mut [f32]);
+type SumFn = unsafe fn(&[f32]) -> f32;
+
+/// One instruction set's kernels. Made only for a level the processor
+/// runs ([`Kernels::new`]), which is what makes calling them safe.
+#[derive(Clone, Copy, Debug)]
+pub struct Kernels {
+    level: SimdLevel,
+    gemv: GemvFn,
+    cell: CellFn,
+    sum: SumFn,
+}
+
+static ACTIVE: OnceLock<Kernels> = OnceLock::new();
+
+/// The plain loops, which every processor runs.
+const PORTABLE: Kernels = Kernels {
+    level: SimdLevel::Portable,
+    gemv: gemv_rows_generic,
+    cell: lstm_cell_generic,
+    sum: sum_generic,
+};
+
+impl Kernels {
+    /// The kernels of `level`; `None` when this processor lacks it.
+    pub fn new(level: SimdLevel) -> Option<Kernels> {
+        if level > SimdLevel::detected() {
+            return None;
+        }
+        Some(match level {
+            SimdLevel::Portable => PORTABLE,
+            #[cfg(target_arch = "x86_64")]
+            SimdLevel::Avx2 => Kernels {
+                level,
+                gemv: gemv_rows_avx2,
+                cell: lstm_cell_avx2,
+                sum: sum_avx2,
+            },
+            #[cfg(target_arch = "x86_64")]
+            SimdLevel::Avx512 => Kernels {
+                level,
+                gemv: gemv_rows_avx512,
+                cell: lstm_cell_avx512,
+                sum: sum_avx2,
+            },
+            // Elsewhere `detected` is always Portable, so this is not reached.
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => return None,
+        })
+    }
+
+    /// The kernels of this process, decided on first use: the processor's
+    /// best or the lower level `FABULA_SIMD` names. A value that cannot be
+    /// used is reported on stderr and ignored here; `fabula` itself checks
+    /// it first ([`Kernels::init_from_env`]) and refuses to start.
+    pub fn active() -> &'static Kernels {
+        ACTIVE.get_or_init(|| {
+            let detected = SimdLevel::detected();
+            let level = SimdLevel::choose(std::env::var(SIMD_VAR).ok().as_deref(), detected)
+                .unwrap_or_else(|e| {
+                    eprintln!("fabula: {e}; using {detected}");
+                    detected
+                });
+            Kernels::for_supported(level)
+        })
+    }
+
+    /// Decides the process's kernels from `FABULA_SIMD` now, so a bad value
+    /// is an error before any work starts.
+    pub fn init_from_env() -> Result<SimdLevel, SimdError> {
+        let level = SimdLevel::choose(
+            std::env::var(SIMD_VAR).ok().as_deref(),
+            SimdLevel::detected(),
+        )?;
+        Ok(ACTIVE.get_or_init(|| Kernels::for_supported(level)).level)
+    }
+
+    fn for_supported(level: SimdLevel) -> Kernels {
+        // `choose` only returns levels up to the detected one, so the
+        // fallback is never taken.
+        Kernels::new(level).unwrap_or(PORTABLE)
+    }
+
+    pub fn level(&self) -> SimdLevel {
+        self.level
+    }
+
+    /// `out[b][r] = bias[r] + dot(w[r], xs[b])` for every row `r` of the
+    /// row-major matrix `w` (`rows x cols`), on this core only.
+    pub fn gemv_rows_single(
+        &self,
+        w: &[f32],
+        cols: usize,
+        bias: &[f32],
+        xs: &[&[f32]],
+        out: &mut [&mut [f32]],
+    ) {
+        // SAFETY: a `Kernels` exists only for a level the processor runs.
+        unsafe { (self.gemv)(w, cols, bias, xs, out) }
+    }
+
+    /// One LSTM cell update for a block of units, PyTorch gate order (input,
+    /// forget, cell, output): `c = f*c + i*g`, `h = o*tanh(c)`. `extra`, when
+    /// given, is added to the gates first (layer 0's per-token input term).
+    pub fn lstm_cell(&self, gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
+        // SAFETY: as in `gemv_rows_single`.
+        unsafe { (self.cell)(gates, extra, c, h) }
+    }
+
+    /// Sum of a slice, vectorised like the products (used to measure bandwidth).
+    pub fn sum(&self, xs: &[f32]) -> f32 {
+        // SAFETY: as in `gemv_rows_single`.
+        unsafe { (self.sum)(xs) }
+    }
+
+    /// `out[b][r] = bias[r] + dot(w[r], xs[b])` for every row `r` of the
+    /// row-major matrix `w` (`rows x cols`).
+    pub fn gemv_rows(
+        &self,
+        w: &[f32],
+        cols: usize,
+        bias: &[f32],
+        xs: &[&[f32]],
+        out: &mut [&mut [f32]],
+    ) {
+        debug_assert_eq!(xs.len(), out.len());
+        let rows = bias.len();
+        // Large products are split in two halves of rows run on two cores: one
+        // core alone cannot pull the weights through the cache hierarchy fast
+        // enough. Small ones are not worth the hand-off.
+        if rows >= 64 && rows * cols >= PARALLEL_MIN_WEIGHTS && rayon::current_num_threads() > 1 {
+            let half = rows / 2;
+            let (w_top, w_bottom) = w.split_at(half * cols);
+            let (b_top, b_bottom) = bias.split_at(half);
+            // The halves of up to MAX_BATCH outputs are held on the stack, so
+            // a step allocates nothing; longer lists go in chunks of that
+            // many (a multiple of the kernel width, so each stream meets the
+            // same kernel as in one call).
+            for (xs, out) in xs.chunks(MAX_BATCH).zip(out.chunks_mut(MAX_BATCH)) {
+                let n = out.len();
+                let (mut tops, mut bottoms) = (empty_slices(), empty_slices());
+                split_each(out.iter_mut(), half, &mut tops, &mut bottoms);
+                rayon::join(
+                    || self.gemv_rows_single(w_top, cols, b_top, xs, &mut tops[..n]),
+                    || self.gemv_rows_single(w_bottom, cols, b_bottom, xs, &mut bottoms[..n]),
+                );
+            }
+            return;
+        }
+        self.gemv_rows_single(w, cols, bias, xs, out);
+    }
+}
+
+/// The most streams whose buffers a step keeps on the stack; larger
+/// batches are stepped in chunks of this many. A multiple of the widest
+/// kernel (four streams).
+pub const MAX_BATCH: usize = 64;
+
+/// Room on the stack for the buffers of up to [`MAX_BATCH`] streams.
+pub(crate) fn empty_slices<'a>() -> [&'a mut [f32]; MAX_BATCH] {
+    std::array::from_fn(|_| Default::default())
 }
 
 /// Rows per group in the four-stream AVX-512 kernel.
@@ -41,23 +266,6 @@ const ROW_GROUP: usize = 4;
 
 /// Products smaller than this many weights run on one core.
 const PARALLEL_MIN_WEIGHTS: usize = 1 << 18;
-
-fn gemv_rows_single(w: &[f32], cols: usize, bias: &[f32], xs: &[&[f32]], out: &mut [&mut [f32]]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the feature the function is compiled for was just detected.
-            unsafe { gemv_rows_avx512(w, cols, bias, xs, out) };
-            return;
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the features the function is compiled for were just detected.
-            unsafe { gemv_rows_avx2(w, cols, bias, xs, out) };
-            return;
-        }
-    }
-    gemv_rows_generic(w, cols, bias, xs, out);
-}
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
@@ -390,26 +598,6 @@ pub fn tanh(x: f32) -> f32 {
     1.0 - 2.0 / (fast_exp(2.0 * x) + 1.0)
 }
 
-/// One LSTM cell update for a block of units, PyTorch gate order (input,
-/// forget, cell, output): `c = f*c + i*g`, `h = o*tanh(c)`. `extra`, when
-/// given, is added to the gates first (layer 0's per-token input term).
-pub fn lstm_cell(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the feature the function is compiled for was just detected.
-            unsafe { lstm_cell_avx512(gates, extra, c, h) };
-            return;
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the features the function is compiled for were just detected.
-            unsafe { lstm_cell_avx2(gates, extra, c, h) };
-            return;
-        }
-    }
-    lstm_cell_generic(gates, extra, c, h);
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn lstm_cell_avx2(gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
@@ -557,9 +745,11 @@ pub fn blocked_row(q: usize, j: usize, units: usize) -> usize {
 /// blocked row order ([`blocked_row`]); each block runs on its own core
 /// when the layer is large enough.
 pub struct LayerStep<'a> {
+    pub kernels: &'a Kernels,
     pub w: &'a [f32],
     pub cols: usize,
     pub bias: &'a [f32],
+    /// One input per stream, at most [`MAX_BATCH`].
     pub xs: &'a [&'a [f32]],
     pub extra: Option<&'a [&'a [f32]]>,
 }
@@ -567,26 +757,39 @@ pub struct LayerStep<'a> {
 impl LayerStep<'_> {
     pub fn run(&self, gates: &mut [Vec<f32>], c: &mut [&mut [f32]], h: &mut [&mut [f32]]) {
         let n = self.xs.len();
-        assert!(gates.len() >= n && c.len() == n && h.len() == n);
+        assert!(
+            n <= MAX_BATCH && gates.len() >= n && c.len() == n && h.len() == n,
+            "a layer step takes up to {MAX_BATCH} streams, each with gates, c and h"
+        );
         let units = c.first().map_or(0, |c| c.len());
         let blocks = unit_blocks(units);
         let per = units / blocks;
+        // Per-stream views live in arrays on the stack: a step allocates nothing.
         if blocks == 1 {
-            let mut g: Vec<&mut [f32]> = gates[..n].iter_mut().map(|g| g.as_mut_slice()).collect();
-            self.block(0, per, &mut g, c, h);
+            let mut g = empty_slices();
+            for (slot, gate) in g.iter_mut().zip(&mut gates[..n]) {
+                *slot = gate.as_mut_slice();
+            }
+            self.block(0, per, &mut g[..n], c, h);
             return;
         }
-        let (mut g_lo, mut g_hi) = split_each(&mut gates[..n], 4 * per);
-        let (mut c_lo, mut c_hi) = split_each(c.iter_mut(), per);
-        let (mut h_lo, mut h_hi) = split_each(h.iter_mut(), per);
+        let (mut g_lo, mut g_hi) = (empty_slices(), empty_slices());
+        let (mut c_lo, mut c_hi) = (empty_slices(), empty_slices());
+        let (mut h_lo, mut h_hi) = (empty_slices(), empty_slices());
+        split_each(&mut gates[..n], 4 * per, &mut g_lo, &mut g_hi);
+        split_each(c.iter_mut(), per, &mut c_lo, &mut c_hi);
+        split_each(h.iter_mut(), per, &mut h_lo, &mut h_hi);
+        let (g_lo, g_hi) = (&mut g_lo[..n], &mut g_hi[..n]);
+        let (c_lo, c_hi) = (&mut c_lo[..n], &mut c_hi[..n]);
+        let (h_lo, h_hi) = (&mut h_lo[..n], &mut h_hi[..n]);
         if self.bias.len() * self.cols >= PARALLEL_MIN_WEIGHTS && rayon::current_num_threads() > 1 {
             rayon::join(
-                || self.block(0, per, &mut g_lo, &mut c_lo, &mut h_lo),
-                || self.block(1, per, &mut g_hi, &mut c_hi, &mut h_hi),
+                || self.block(0, per, g_lo, c_lo, h_lo),
+                || self.block(1, per, g_hi, c_hi, h_hi),
             );
         } else {
-            self.block(0, per, &mut g_lo, &mut c_lo, &mut h_lo);
-            self.block(1, per, &mut g_hi, &mut c_hi, &mut h_hi);
+            self.block(0, per, g_lo, c_lo, h_lo);
+            self.block(1, per, g_hi, c_hi, h_hi);
         }
     }
 
@@ -602,22 +805,25 @@ impl LayerStep<'_> {
         let rows = 4 * per;
         let w = &self.w[k * rows * self.cols..(k + 1) * rows * self.cols];
         let bias = &self.bias[k * rows..(k + 1) * rows];
-        gemv_rows_single(w, self.cols, bias, self.xs, gates);
+        self.kernels
+            .gemv_rows_single(w, self.cols, bias, self.xs, gates);
         for (b, ((g, c), h)) in gates.iter().zip(c.iter_mut()).zip(h.iter_mut()).enumerate() {
             let extra = self.extra.map(|e| &e[b][k * rows..(k + 1) * rows]);
-            lstm_cell(g, extra, c, h);
+            self.kernels.lstm_cell(g, extra, c, h);
         }
     }
 }
 
-/// Splits every buffer at `at`: the low parts and the high parts.
+/// Splits every buffer at `at` into `lo` and `hi` (as many as both hold).
 fn split_each<'a, B: AsMut<[f32]> + ?Sized + 'a>(
     bufs: impl IntoIterator<Item = &'a mut B>,
     at: usize,
-) -> (Vec<&'a mut [f32]>, Vec<&'a mut [f32]>) {
-    bufs.into_iter()
-        .map(|b| b.as_mut().split_at_mut(at))
-        .unzip()
+    lo: &mut [&'a mut [f32]],
+    hi: &mut [&'a mut [f32]],
+) {
+    for ((buf, l), h) in bufs.into_iter().zip(lo.iter_mut()).zip(hi.iter_mut()) {
+        (*l, *h) = buf.as_mut().split_at_mut(at);
+    }
 }
 
 /// Runs `f` on a worker of the compute pool, so the splits inside it hand
@@ -629,18 +835,6 @@ pub fn on_compute_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     } else {
         rayon::scope(|_| f())
     }
-}
-
-/// Sum of a slice, vectorised like the products (used to measure bandwidth).
-pub fn sum(xs: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the feature was just detected.
-            return unsafe { sum_avx2(xs) };
-        }
-    }
-    sum_generic(xs)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -684,29 +878,125 @@ mod tests {
         assert!(tanh(f32::NAN).is_nan() || tanh(f32::NAN).abs() <= 1.0);
     }
 
+    /// Every level this processor runs, set explicitly (not through the
+    /// environment) so the tests can run side by side.
+    fn every_kernel_set() -> Vec<Kernels> {
+        let sets: Vec<Kernels> = SimdLevel::supported()
+            .map(|l| Kernels::new(l).unwrap())
+            .collect();
+        assert_eq!(sets[0].level(), SimdLevel::Portable);
+        assert_eq!(sets.last().unwrap().level(), SimdLevel::detected());
+        sets
+    }
+
+    fn naive(w: &[f32], cols: usize, bias: &[f32], x: &[f32]) -> Vec<f32> {
+        (0..bias.len())
+            .map(|r| bias[r] + (0..cols).map(|c| w[r * cols + c] * x[c]).sum::<f32>())
+            .collect()
+    }
+
     #[test]
-    fn matches_naive_product_for_every_batch_size() {
+    fn matches_naive_product_for_every_batch_size_at_every_level() {
         let (rows, cols) = (13, 37);
         let w: Vec<f32> = (0..rows * cols)
             .map(|i| ((i * 7 % 11) as f32 - 5.0) * 0.1)
             .collect();
         let bias: Vec<f32> = (0..rows).map(|i| i as f32 * 0.01).collect();
-        for batch in 1..=7 {
-            let xs: Vec<Vec<f32>> = (0..batch)
-                .map(|b| (0..cols).map(|c| ((b * 3 + c) % 5) as f32 - 2.0).collect())
-                .collect();
-            let x_refs: Vec<&[f32]> = xs.iter().map(|x| x.as_slice()).collect();
-            let mut outs = vec![vec![0.0; rows]; batch];
-            let mut out_refs: Vec<&mut [f32]> = outs.iter_mut().map(|o| o.as_mut_slice()).collect();
-            gemv_rows(&w, cols, &bias, &x_refs, &mut out_refs);
-            for b in 0..batch {
-                for r in 0..rows {
-                    let expect: f32 =
-                        bias[r] + (0..cols).map(|c| w[r * cols + c] * xs[b][c]).sum::<f32>();
-                    assert!((outs[b][r] - expect).abs() < 1e-4, "b{b} r{r}");
+        for kernels in every_kernel_set() {
+            for batch in 1..=7 {
+                let xs: Vec<Vec<f32>> = (0..batch)
+                    .map(|b| (0..cols).map(|c| ((b * 3 + c) % 5) as f32 - 2.0).collect())
+                    .collect();
+                let x_refs: Vec<&[f32]> = xs.iter().map(|x| x.as_slice()).collect();
+                let mut outs = vec![vec![0.0; rows]; batch];
+                let mut out_refs: Vec<&mut [f32]> =
+                    outs.iter_mut().map(|o| o.as_mut_slice()).collect();
+                kernels.gemv_rows(&w, cols, &bias, &x_refs, &mut out_refs);
+                for b in 0..batch {
+                    let expect = naive(&w, cols, &bias, &xs[b]);
+                    for r in 0..rows {
+                        assert!(
+                            (outs[b][r] - expect[r]).abs() < 1e-4,
+                            "{} b{b} r{r}",
+                            kernels.level()
+                        );
+                    }
                 }
             }
         }
+    }
+
+    /// A product large enough to be split over two cores, with more
+    /// streams than one stack chunk holds.
+    #[test]
+    fn split_products_of_more_than_a_chunk_of_streams_match_naive() {
+        let (rows, cols) = (130, PARALLEL_MIN_WEIGHTS / 128);
+        let w: Vec<f32> = (0..rows * cols)
+            .map(|i| ((i * 5 % 17) as f32 - 8.0) * 0.01)
+            .collect();
+        let bias: Vec<f32> = (0..rows).map(|i| (i % 3) as f32 * 0.5).collect();
+        let batch = MAX_BATCH + 5;
+        let xs: Vec<Vec<f32>> = (0..batch)
+            .map(|b| {
+                (0..cols)
+                    .map(|c| ((b + c) % 9) as f32 * 0.1 - 0.4)
+                    .collect()
+            })
+            .collect();
+        let x_refs: Vec<&[f32]> = xs.iter().map(|x| x.as_slice()).collect();
+        for kernels in every_kernel_set() {
+            let mut outs = vec![vec![f32::NAN; rows]; batch];
+            let mut out_refs: Vec<&mut [f32]> = outs.iter_mut().map(|o| o.as_mut_slice()).collect();
+            kernels.gemv_rows(&w, cols, &bias, &x_refs, &mut out_refs);
+            for (b, x) in xs.iter().enumerate() {
+                let expect = naive(&w, cols, &bias, x);
+                for r in 0..rows {
+                    assert!(
+                        (outs[b][r] - expect[r]).abs() < 1e-3,
+                        "{} b{b} r{r}: {} vs {}",
+                        kernels.level(),
+                        outs[b][r],
+                        expect[r]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_override_only_lowers_the_instruction_set() {
+        use SimdLevel::*;
+        assert_eq!(SimdLevel::choose(None, Avx512), Ok(Avx512));
+        assert_eq!(SimdLevel::choose(Some("  "), Avx2), Ok(Avx2));
+        assert_eq!(SimdLevel::choose(Some("avx2"), Avx512), Ok(Avx2));
+        assert_eq!(SimdLevel::choose(Some("PORTABLE"), Avx2), Ok(Portable));
+        assert_eq!(SimdLevel::choose(Some("avx512"), Avx512), Ok(Avx512));
+        assert_eq!(
+            SimdLevel::choose(Some("avx512"), Avx2),
+            Err(SimdError::Unsupported {
+                asked: Avx512,
+                detected: Avx2
+            })
+        );
+        let err = SimdLevel::choose(Some("sse9"), Avx2).unwrap_err();
+        assert_eq!(err, SimdError::Unknown("sse9".into()));
+        assert!(err.to_string().contains("FABULA_SIMD=\"sse9\""), "{err}");
+        assert!(SimdLevel::choose(Some("avx2"), Portable)
+            .unwrap_err()
+            .to_string()
+            .contains("at most portable"));
+    }
+
+    #[test]
+    fn kernels_exist_only_for_levels_the_processor_runs() {
+        for level in SimdLevel::ALL {
+            assert_eq!(
+                Kernels::new(level).is_some(),
+                level <= SimdLevel::detected(),
+                "{level}"
+            );
+        }
+        assert!(Kernels::active().level() <= SimdLevel::detected());
     }
 
     #[test]
@@ -753,26 +1043,15 @@ mod tests {
                 outs
             };
             let generic = run(&|o| gemv_rows_generic(&w, cols, &bias, &x_refs, o));
-            #[cfg(target_arch = "x86_64")]
-            {
-                let close = |a: &Vec<Vec<f32>>| {
-                    a.iter()
-                        .flatten()
-                        .zip(generic.iter().flatten())
-                        .all(|(x, y)| (x - y).abs() < 1e-4)
-                };
-                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                    // SAFETY: features detected just above.
-                    let avx2 = run(&|o| unsafe { gemv_rows_avx2(&w, cols, &bias, &x_refs, o) });
-                    assert!(close(&avx2), "avx2 differs at batch {batch}");
-                }
-                if std::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: feature detected just above.
-                    let avx512 = run(&|o| unsafe { gemv_rows_avx512(&w, cols, &bias, &x_refs, o) });
-                    assert!(close(&avx512), "avx512 differs at batch {batch}");
-                }
+            for kernels in every_kernel_set() {
+                let got = run(&|o| kernels.gemv_rows_single(&w, cols, &bias, &x_refs, o));
+                let close = got
+                    .iter()
+                    .flatten()
+                    .zip(generic.iter().flatten())
+                    .all(|(x, y)| (x - y).abs() < 1e-4);
+                assert!(close, "{} differs at batch {batch}", kernels.level());
             }
-            assert_eq!(generic.len(), batch);
         }
     }
 
@@ -789,11 +1068,14 @@ mod tests {
                 let c0: Vec<f32> = (0..n).map(|j| (j as f32 - 3.0) * 0.7).collect();
                 let (mut c_ref, mut h_ref) = (c0.clone(), vec![0.0; n]);
                 lstm_cell_generic(&gates, ex, &mut c_ref, &mut h_ref);
-                let (mut c, mut h) = (c0.clone(), vec![0.0; n]);
-                lstm_cell(&gates, ex, &mut c, &mut h);
-                for j in 0..n {
-                    assert!((c[j] - c_ref[j]).abs() < 1e-5, "c[{j}] at {n}");
-                    assert!((h[j] - h_ref[j]).abs() < 1e-5, "h[{j}] at {n}");
+                for kernels in every_kernel_set() {
+                    let (mut c, mut h) = (c0.clone(), vec![0.0; n]);
+                    kernels.lstm_cell(&gates, ex, &mut c, &mut h);
+                    let level = kernels.level();
+                    for j in 0..n {
+                        assert!((c[j] - c_ref[j]).abs() < 1e-5, "{level} c[{j}] at {n}");
+                        assert!((h[j] - h_ref[j]).abs() < 1e-5, "{level} h[{j}] at {n}");
+                    }
                 }
             }
         }

@@ -2,6 +2,8 @@
 //! repetition penalty, a seeded generator; and stop strings that end
 //! generation without ever printing part of themselves.
 
+use std::ops::ControlFlow;
+
 use serde::{Deserialize, Serialize};
 
 /// Sampling settings. Defaults suit the shipped character models.
@@ -35,35 +37,39 @@ impl Default for SamplingConfig {
     }
 }
 
+/// A sampling setting out of its range; the message names the setting and
+/// the range.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SamplingError {
+    #[error("temperature must be between 0 and 10 (0 is greedy), got {0}")]
+    Temperature(f32),
+    #[error("top-p must be in (0, 1], got {0}")]
+    TopP(f32),
+    #[error("repetition penalty must be between 1 and 10 (1 is off), got {0}")]
+    RepetitionPenalty(f32),
+    #[error("max tokens must be between 1 and 10000000, got {0}")]
+    MaxTokens(usize),
+    #[error("repetition window must be at most 100000, got {0}")]
+    RepetitionWindow(usize),
+}
+
 impl SamplingConfig {
-    /// Checks every setting; the message names the setting and its range.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks every setting.
+    pub fn validate(&self) -> Result<(), SamplingError> {
         if !(0.0..=10.0).contains(&self.temperature) {
-            return Err(format!(
-                "temperature must be between 0 and 10 (0 is greedy), got {}",
-                self.temperature
-            ));
+            return Err(SamplingError::Temperature(self.temperature));
         }
         if !(self.top_p > 0.0 && self.top_p <= 1.0) {
-            return Err(format!("top-p must be in (0, 1], got {}", self.top_p));
+            return Err(SamplingError::TopP(self.top_p));
         }
         if !(1.0..=10.0).contains(&self.repetition_penalty) {
-            return Err(format!(
-                "repetition penalty must be between 1 and 10 (1 is off), got {}",
-                self.repetition_penalty
-            ));
+            return Err(SamplingError::RepetitionPenalty(self.repetition_penalty));
         }
         if self.max_tokens == 0 || self.max_tokens > 10_000_000 {
-            return Err(format!(
-                "max tokens must be between 1 and 10000000, got {}",
-                self.max_tokens
-            ));
+            return Err(SamplingError::MaxTokens(self.max_tokens));
         }
         if self.repetition_window > 100_000 {
-            return Err(format!(
-                "repetition window must be at most 100000, got {}",
-                self.repetition_window
-            ));
+            return Err(SamplingError::RepetitionWindow(self.repetition_window));
         }
         Ok(())
     }
@@ -245,15 +251,6 @@ pub struct StopFilter {
     pending: String,
 }
 
-/// What to do with a newly generated piece of text.
-#[derive(Debug, PartialEq, Eq)]
-pub enum StopStep {
-    /// Show this text (possibly empty) and continue.
-    Emit(String),
-    /// A stop string matched: show this text (what came before it) and end.
-    Stop(String),
-}
-
 impl StopFilter {
     pub fn new(stops: Vec<String>) -> StopFilter {
         StopFilter {
@@ -262,9 +259,14 @@ impl StopFilter {
         }
     }
 
-    pub fn push(&mut self, piece: &str) -> StopStep {
+    /// Takes a newly generated piece and appends to `shown` the text that
+    /// can be shown now (possibly none). `Break` when a stop string matched:
+    /// what came before it was appended and generation ends. Appending to
+    /// the caller's buffer keeps the sampling loop free of allocations.
+    pub fn push(&mut self, piece: &str, shown: &mut String) -> ControlFlow<()> {
         if self.stops.is_empty() {
-            return StopStep::Emit(piece.to_string());
+            shown.push_str(piece);
+            return ControlFlow::Continue(());
         }
         self.pending.push_str(piece);
         let first_match = self
@@ -273,9 +275,9 @@ impl StopFilter {
             .filter_map(|s| self.pending.find(s.as_str()))
             .min();
         if let Some(at) = first_match {
-            let before = self.pending[..at].to_string();
+            shown.push_str(&self.pending[..at]);
             self.pending.clear();
-            return StopStep::Stop(before);
+            return ControlFlow::Break(());
         }
         // Keep the longest tail of `pending` that is a prefix of some stop string.
         let mut keep_from = self.pending.len();
@@ -286,9 +288,9 @@ impl StopFilter {
                 break;
             }
         }
-        let out = self.pending[..keep_from].to_string();
+        shown.push_str(&self.pending[..keep_from]);
         self.pending.drain(..keep_from);
-        StopStep::Emit(out)
+        ControlFlow::Continue(())
     }
 
     /// Text held back when generation ends for another reason.
@@ -394,17 +396,33 @@ mod tests {
             top_p: 1.5,
             ..Default::default()
         };
-        assert!(c.validate().unwrap_err().contains("top-p"));
+        assert_eq!(c.validate(), Err(SamplingError::TopP(1.5)));
+        assert!(c.validate().unwrap_err().to_string().contains("top-p"));
         c = SamplingConfig {
             temperature: -1.0,
             ..Default::default()
         };
-        assert!(c.validate().unwrap_err().contains("temperature"));
+        assert_eq!(c.validate(), Err(SamplingError::Temperature(-1.0)));
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("temperature"));
         c = SamplingConfig {
             repetition_penalty: 0.5,
             ..Default::default()
         };
-        assert!(c.validate().unwrap_err().contains("repetition"));
+        assert!(c.validate().unwrap_err().to_string().contains("repetition"));
+        c = SamplingConfig {
+            max_tokens: 0,
+            ..Default::default()
+        };
+        assert_eq!(c.validate(), Err(SamplingError::MaxTokens(0)));
+        c = SamplingConfig {
+            repetition_window: 100_001,
+            ..Default::default()
+        };
+        assert_eq!(c.validate(), Err(SamplingError::RepetitionWindow(100_001)));
         assert!(SamplingConfig::default().validate().is_ok());
     }
 
@@ -414,14 +432,11 @@ mod tests {
         let mut shown = String::new();
         let mut stopped = false;
         for piece in ["Once", " upon", "\n", "a time", " THE", " E", "ND", " more"] {
-            match f.push(piece) {
-                StopStep::Emit(s) => shown.push_str(&s),
-                StopStep::Stop(s) => {
-                    shown.push_str(&s);
-                    stopped = true;
-                    break;
-                }
+            if f.push(piece, &mut shown).is_break() {
+                stopped = true;
+                break;
             }
+            assert!(!shown.ends_with(" THE"), "{shown:?}");
         }
         assert!(stopped);
         assert_eq!(shown, "Once upon\na time ");
@@ -430,7 +445,12 @@ mod tests {
     #[test]
     fn stop_filter_flushes_held_text() {
         let mut f = StopFilter::new(vec!["END".into()]);
-        assert_eq!(f.push("the E"), StopStep::Emit("the ".into()));
+        let mut shown = String::new();
+        assert_eq!(f.push("the E", &mut shown), ControlFlow::Continue(()));
+        assert_eq!(shown, "the ");
         assert_eq!(f.flush(), "E");
+        let mut plain = StopFilter::new(Vec::new());
+        assert_eq!(plain.push("any END", &mut shown), ControlFlow::Continue(()));
+        assert_eq!(shown, "the any END");
     }
 }

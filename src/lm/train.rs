@@ -9,7 +9,8 @@ use std::time::Instant;
 use tch::{nn, nn::OptimizerConfig, Device, Tensor};
 
 use super::card::{
-    CorpusRecord, HyperParams, ModelCard, TrainingRecord, Versions, CARD_FORMAT, CARD_VERSION,
+    CorpusRecord, HyperParams, InvalidSetting, ModelCard, TrainingRecord, Versions, CARD_FORMAT,
+    CARD_VERSION,
 };
 use super::checkpoint::{self, ModelError};
 use super::corpus::CorpusFile;
@@ -69,30 +70,29 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    pub fn validate(&self) -> Result<(), String> {
-        let checks = [
-            (self.batch_size >= 1, "--batch-size must be at least 1"),
-            (self.bptt >= 1, "--bptt must be at least 1"),
-            (self.steps >= 1, "--steps must be at least 1"),
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        InvalidSetting::first_failed(&[
+            (self.batch_size >= 1, "--batch-size", "at least 1"),
+            (self.bptt >= 1, "--bptt", "at least 1"),
+            (self.steps >= 1, "--steps", "at least 1"),
             (
                 self.learning_rate > 0.0 && self.learning_rate.is_finite(),
-                "--lr must be a positive number",
+                "--lr",
+                "a positive number",
             ),
             (
                 (0.0..=1.0).contains(&self.final_lr_fraction),
-                "--final-lr-fraction must be in [0, 1]",
+                "--final-lr-fraction",
+                "in [0, 1]",
             ),
-            (self.clip_norm > 0.0, "--clip must be positive"),
+            (self.clip_norm > 0.0, "--clip", "positive"),
             (
                 self.validation_fraction > 0.0 && self.validation_fraction < 0.5,
-                "--val-fraction must be in (0, 0.5)",
+                "--val-fraction",
+                "in (0, 0.5)",
             ),
-            (self.max_vocab >= 2, "--max-vocab must be at least 2"),
-        ];
-        match checks.iter().find(|(ok, _)| !ok) {
-            Some((_, m)) => Err((*m).to_string()),
-            None => Ok(()),
-        }
+            (self.max_vocab >= 2, "--max-vocab", "at least 2"),
+        ])
     }
 }
 
@@ -122,7 +122,7 @@ pub enum TrainError {
     #[error(transparent)]
     Model(#[from] ModelError),
     #[error("invalid training settings: {0}")]
-    Config(String),
+    Config(#[from] InvalidSetting),
     #[error(
         "the training text has {tokens} tokens, too few for batch size {batch} and bptt {bptt}"
     )]
@@ -227,7 +227,7 @@ impl Trainer {
         mut on_progress: impl FnMut(&Progress),
     ) -> Result<TrainOutcome, TrainError> {
         let cfg = &self.cfg;
-        cfg.validate().map_err(TrainError::Config)?;
+        cfg.validate()?;
         let corpora = files
             .iter()
             .map(|p| CorpusFile::read(p))
@@ -259,7 +259,7 @@ impl Trainer {
                 layers: cfg.layers,
                 dropout: cfg.dropout,
             };
-            hyper.validate().map_err(TrainError::Config)?;
+            hyper.validate()?;
             let vs = nn::VarStore::new(self.device);
             let model = LstmLm::new(&vs.root(), &hyper);
             (

@@ -20,7 +20,7 @@ use tch::{nn, Kind, Tensor};
 use super::lang::Lang;
 use super::tokens::tokens;
 use super::{Label, Sentiment};
-use crate::lm::card::{CorpusRecord, Versions};
+use crate::lm::card::{CorpusRecord, InvalidSetting, Versions};
 use crate::lm::checkpoint::{self, CheckedWeights, ModelError, ModelFiles};
 
 pub const CLASSIFIER_FORMAT: &str = "fabula-sentiment-lstm";
@@ -44,33 +44,30 @@ pub struct ClassifierHyper {
 }
 
 impl ClassifierHyper {
-    pub fn validate(&self) -> Result<(), String> {
-        let checks = [
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        InvalidSetting::first_failed(&[
             (
                 (3..=1 << 20).contains(&self.vocab_size),
-                "vocab_size must be in 3..=1048576",
+                "vocab_size",
+                "in 3..=1048576",
             ),
             (
                 (1..=4096).contains(&self.embed_dim),
-                "embed_dim must be in 1..=4096",
+                "embed_dim",
+                "in 1..=4096",
             ),
             (
                 (1..=4096).contains(&self.hidden_size),
-                "hidden_size must be in 1..=4096",
+                "hidden_size",
+                "in 1..=4096",
             ),
             (
                 (1..=100_000).contains(&self.max_tokens),
-                "max_tokens must be in 1..=100000",
+                "max_tokens",
+                "in 1..=100000",
             ),
-            (
-                (0.0..1.0).contains(&self.dropout),
-                "dropout must be in [0, 1)",
-            ),
-        ];
-        match checks.iter().find(|(ok, _)| !ok) {
-            Some((_, m)) => Err((*m).to_string()),
-            None => Ok(()),
-        }
+            ((0.0..1.0).contains(&self.dropout), "dropout", "in [0, 1)"),
+        ])
     }
 }
 
@@ -122,21 +119,34 @@ pub struct ClassifierCard {
     pub versions: Versions,
 }
 
+/// What is wrong with a classifier card.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum InvalidClassifierCard {
+    #[error("format is {0:?}, expected {CLASSIFIER_FORMAT:?}")]
+    Format(String),
+    #[error("format_version is {0}, this fabula reads version {CLASSIFIER_VERSION}")]
+    Version(u32),
+    #[error("hyper: {0}")]
+    Hyper(#[from] InvalidSetting),
+    #[error("labels {0:?}: need negative and positive, each once")]
+    Labels(Vec<Label>),
+    #[error(
+        "vocab has {entries} entries (plus padding and unknown) but hyper.vocab_size is {vocab_size}"
+    )]
+    VocabSize { entries: usize, vocab_size: usize },
+    #[error("vocab entry {index} ({entry:?}) is empty or repeated")]
+    VocabEntry { index: usize, entry: String },
+}
+
 impl ClassifierCard {
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), InvalidClassifierCard> {
         if self.format != CLASSIFIER_FORMAT {
-            return Err(format!(
-                "format is {:?}, expected {CLASSIFIER_FORMAT:?}",
-                self.format
-            ));
+            return Err(InvalidClassifierCard::Format(self.format.clone()));
         }
         if self.format_version != CLASSIFIER_VERSION {
-            return Err(format!(
-                "format_version is {}, this fabula reads version {CLASSIFIER_VERSION}",
-                self.format_version
-            ));
+            return Err(InvalidClassifierCard::Version(self.format_version));
         }
-        self.hyper.validate().map_err(|m| format!("hyper: {m}"))?;
+        self.hyper.validate()?;
         let mut seen = self.labels.clone();
         seen.sort_by_key(|l| l.index());
         seen.dedup();
@@ -144,22 +154,21 @@ impl ClassifierCard {
             || !seen.contains(&Label::Negative)
             || !seen.contains(&Label::Positive)
         {
-            return Err(format!(
-                "labels {:?}: need negative and positive, each once",
-                self.labels
-            ));
+            return Err(InvalidClassifierCard::Labels(self.labels.clone()));
         }
         if self.vocab.len() + 2 != self.hyper.vocab_size {
-            return Err(format!(
-                "vocab has {} entries (plus padding and unknown) but hyper.vocab_size is {}",
-                self.vocab.len(),
-                self.hyper.vocab_size
-            ));
+            return Err(InvalidClassifierCard::VocabSize {
+                entries: self.vocab.len(),
+                vocab_size: self.hyper.vocab_size,
+            });
         }
         let mut distinct = std::collections::HashSet::new();
         for (i, entry) in self.vocab.iter().enumerate() {
             if entry.is_empty() || !distinct.insert(entry.as_str()) {
-                return Err(format!("vocab entry {i} ({entry:?}) is empty or repeated"));
+                return Err(InvalidClassifierCard::VocabEntry {
+                    index: i,
+                    entry: entry.clone(),
+                });
             }
         }
         Ok(())
@@ -304,9 +313,9 @@ fn sigmoid(x: f32) -> f32 {
 /// Reads and checks a classifier card.
 pub fn read_card(path: &Path) -> Result<ClassifierCard, ModelError> {
     let card: ClassifierCard = checkpoint::read_json_card(path)?;
-    card.validate().map_err(|message| ModelError::Card {
+    card.validate().map_err(|e| ModelError::Card {
         path: path.to_path_buf(),
-        message,
+        message: e.to_string(),
     })?;
     Ok(card)
 }

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 pub use eval::{evaluate, parse_labelled, tally, EvalError, Evaluation};
 pub use lang::Lang;
 pub use lexicon::LexiconError;
-pub use turn::{score_turn, ScorerName};
+pub use turn::{score_turn, turn_scorer, ScorerName, UnusedClassifier};
 
 /// Compound scores at or above this are positive.
 pub const POSITIVE_THRESHOLD: f32 = 0.05;

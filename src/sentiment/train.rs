@@ -18,7 +18,7 @@ use super::eval::{parse_labelled, tally, EvalError};
 use super::lang::Lang;
 use super::tokens::tokens;
 use super::{Label, Scorer};
-use crate::lm::card::{CorpusRecord, Versions};
+use crate::lm::card::{CorpusRecord, InvalidSetting, Versions};
 use crate::lm::checkpoint::ModelFiles;
 
 /// Which part of a data set a text belongs to.
@@ -127,23 +127,22 @@ impl TrainSettings {
         }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
-        let checks = [
-            (self.epochs >= 1, "--epochs must be at least 1"),
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        InvalidSetting::first_failed(&[
+            (self.epochs >= 1, "--epochs", "at least 1"),
             (
                 (1..=4096).contains(&self.batch_size),
-                "--batch-size must be in 1..=4096",
+                "--batch-size",
+                "in 1..=4096",
             ),
             (
                 self.learning_rate > 0.0 && self.learning_rate.is_finite(),
-                "--lr must be a positive number",
+                "--lr",
+                "a positive number",
             ),
-            (self.max_vocab >= 1, "--max-vocab must be at least 1"),
-            (self.min_count >= 1, "--min-count must be at least 1"),
-        ];
-        if let Some((_, m)) = checks.iter().find(|(ok, _)| !ok) {
-            return Err((*m).to_string());
-        }
+            (self.max_vocab >= 1, "--max-vocab", "at least 1"),
+            (self.min_count >= 1, "--min-count", "at least 1"),
+        ])?;
         self.hyper(3).validate()
     }
 
@@ -288,7 +287,7 @@ pub fn train(
     stop: &AtomicBool,
     mut on_epoch: impl FnMut(&EpochReport),
 ) -> anyhow::Result<(ClassifierCard, ModelFiles)> {
-    s.validate().map_err(anyhow::Error::msg)?;
+    s.validate()?;
     let started = Instant::now();
     let train = split(examples, Split::Train);
     let dev = split(examples, Split::Dev);
@@ -331,7 +330,7 @@ pub fn train(
     };
     let (train_enc, dev_enc) = (encode(&train), encode(&dev));
     let hyper = s.hyper(vocab.len() + 2);
-    hyper.validate().map_err(anyhow::Error::msg)?;
+    hyper.validate()?;
 
     tch::manual_seed(s.seed as i64);
     let vs = nn::VarStore::new(s.device);

@@ -10,6 +10,7 @@
 //! lexicon's microseconds, not a network's milliseconds.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::classifier::Classifier;
 use super::lang::{detect, Lang};
 use super::{Scorer, Sentiment};
+use crate::lm::ModelError;
 
 /// Which scorer gave a turn its sentiment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,6 +66,20 @@ pub fn model_name(lang: Lang) -> String {
 pub struct TurnScorer {
     english: Option<Classifier>,
     chinese: Option<Classifier>,
+    unused: Vec<UnusedClassifier>,
+}
+
+/// A shipped classifier that was found but is not used, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum UnusedClassifier {
+    #[error("{}: a {found} classifier, expected {expected}; not used", .path.display())]
+    WrongLanguage {
+        path: PathBuf,
+        found: Lang,
+        expected: Lang,
+    },
+    #[error("sentiment classifier not used: {0}")]
+    Unreadable(#[from] ModelError),
 }
 
 impl TurnScorer {
@@ -72,6 +88,7 @@ impl TurnScorer {
         TurnScorer {
             english: None,
             chinese: None,
+            unused: Vec::new(),
         }
     }
 
@@ -92,9 +109,11 @@ impl TurnScorer {
         s
     }
 
-    /// Loads the shipped classifiers from the models folders.
+    /// Loads the shipped classifiers from the models folders; any found
+    /// but unusable are listed in [`TurnScorer::unused`].
     pub fn shipped() -> TurnScorer {
         let mut found = Vec::new();
+        let mut unused = Vec::new();
         for lang in Lang::ALL {
             let name = model_name(lang);
             let Ok(path) = crate::paths::resolve_model(&name) else {
@@ -102,16 +121,22 @@ impl TurnScorer {
             };
             match Classifier::load(&path) {
                 Ok(c) if c.language() == lang => found.push(c),
-                Ok(c) => tracing::warn!(
-                    "{}: a {} classifier, expected {}; not used",
-                    path.display(),
-                    c.language(),
-                    lang
-                ),
-                Err(e) => tracing::warn!("sentiment classifier not used: {e}"),
+                Ok(c) => unused.push(UnusedClassifier::WrongLanguage {
+                    path,
+                    found: c.language(),
+                    expected: lang,
+                }),
+                Err(e) => unused.push(e.into()),
             }
         }
-        TurnScorer::with(found)
+        let mut scorer = TurnScorer::with(found);
+        scorer.unused = unused;
+        scorer
+    }
+
+    /// Shipped classifiers that were found but could not be used.
+    pub fn unused(&self) -> &[UnusedClassifier] {
+        &self.unused
     }
 
     /// The scorer used for text in `lang`.

@@ -9,8 +9,8 @@ use super::session::{check_id, Session};
 #[derive(Debug, Error)]
 pub enum ExportError {
     /// The id would name something other than a file in the folder.
-    #[error("{0}")]
-    BadId(String),
+    #[error(transparent)]
+    BadId(#[from] super::session::InvalidId),
     #[error("{}: {source}", .path.display())]
     Write {
         path: PathBuf,
@@ -22,7 +22,7 @@ pub enum ExportError {
 pub fn export(session: &Session, dir: &Path) -> Result<(), ExportError> {
     // File names come only from an id that names a file and nothing else
     // (loading checks it too), so an export stays in its folder.
-    check_id(&session.id).map_err(ExportError::BadId)?;
+    check_id(&session.id)?;
     let write = |ext: &str, text: String| {
         let path = dir.join(format!("{}.{ext}", session.id));
         crate::fsutil::write_atomic(&path, text.as_bytes())

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::tree::{Role, StoryTree};
+use super::tree::{InvalidTree, Role, StoryTree};
 use crate::fsutil;
 
 pub const SESSION_FORMAT: &str = "fabula-session";
@@ -54,6 +54,10 @@ pub enum SessionError {
     },
     #[error("{path}: not a fabula session: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("{path}: not a fabula session: {source}")]
+    Tree { path: PathBuf, source: InvalidTree },
+    #[error("{path}: not a fabula session: field \"id\": {source}")]
+    Id { path: PathBuf, source: InvalidId },
     #[error(
         "{path}: this story is open in another fabula{by}; close it there first \
          (`fabula review PATH` reads it without changing it)"
@@ -119,8 +123,17 @@ impl Session {
         }
         let session: Session = serde_json::from_slice(bytes)
             .map_err(|e| invalid(format!("line {} column {}: {e}", e.line(), e.column())))?;
-        check_id(&session.id).map_err(|m| invalid(format!("field \"id\": {m}")))?;
-        session.tree.validate().map_err(invalid)?;
+        check_id(&session.id).map_err(|source| SessionError::Id {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        session
+            .tree
+            .validate()
+            .map_err(|source| SessionError::Tree {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Ok(session)
     }
 
@@ -197,7 +210,7 @@ pub const MAX_ID_LEN: usize = 64;
 /// `.`, not starting with `.` and without `..`. So an id never holds a
 /// path separator, never climbs out of its folder and is never absolute.
 /// Ids fabula makes (`1700000000-12345`) always pass.
-pub fn check_id(id: &str) -> Result<(), String> {
+pub fn check_id(id: &str) -> Result<(), InvalidId> {
     let plain = !id.is_empty()
         && id.len() <= MAX_ID_LEN
         && id
@@ -208,30 +221,49 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if plain {
         return Ok(());
     }
-    let shown: String = crate::text_safety::printable_line(id)
-        .chars()
-        .take(MAX_ID_LEN + 1)
-        .collect();
-    Err(format!(
-        "{shown:?} is not a session id (1 to {MAX_ID_LEN} letters, digits, '-', '_' or '.', \
-         not starting with '.' and without '..')"
-    ))
+    Err(InvalidId {
+        shown: crate::text_safety::printable_line(id)
+            .chars()
+            .take(MAX_ID_LEN + 1)
+            .collect(),
+    })
+}
+
+/// A string that cannot be a session id; `shown` is its printable start.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{shown:?} is not a session id (1 to {MAX_ID_LEN} letters, digits, '-', '_' or '.', \
+     not starting with '.' and without '..')"
+)]
+pub struct InvalidId {
+    pub shown: String,
+}
+
+/// Why `--resume WHICH` names no session file.
+#[derive(Debug, thiserror::Error)]
+pub enum ResumeError {
+    #[error("{shown}: {source} (a path given to --resume must exist; a session id has no '/')")]
+    Missing {
+        shown: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Id(#[from] InvalidId),
 }
 
 /// The session file that `--resume WHICH` names. A value with a path
 /// separator is a path and must exist as given; anything else must be a
 /// plain id ([`check_id`]) and names `DIR/WHICH.json`.
-pub fn resume_path(dir: &Path, which: &str) -> Result<PathBuf, String> {
+pub fn resume_path(dir: &Path, which: &str) -> Result<PathBuf, ResumeError> {
     let is_path = which.contains('/') || which.contains(std::path::MAIN_SEPARATOR);
     if is_path {
         let path = PathBuf::from(which);
         return match fs::metadata(&path) {
             Ok(_) => Ok(path),
-            Err(e) => Err(format!(
-                "{}: {} (a path given to --resume must exist; a session id has no '/')",
-                crate::text_safety::printable_line(which),
-                e
-            )),
+            Err(source) => Err(ResumeError::Missing {
+                shown: crate::text_safety::printable_line(which).into_owned(),
+                source,
+            }),
         };
     }
     check_id(which)?;
@@ -449,7 +481,7 @@ mod tests {
             "é",
             &"x".repeat(MAX_ID_LEN + 1),
         ] {
-            let err = check_id(bad).unwrap_err();
+            let err = check_id(bad).unwrap_err().to_string();
             assert!(err.contains("not a session id"), "{bad:?}: {err}");
             assert!(!err.contains('\u{1b}'), "{err}");
         }
@@ -473,14 +505,15 @@ mod tests {
             "/no/such/file.json",
             "./missing",
         ] {
-            let err = resume_path(&sessions, bad).unwrap_err();
+            let err = resume_path(&sessions, bad).unwrap_err().to_string();
             assert!(
                 err.contains(bad) || err.contains("not a session id"),
                 "{bad}: {err}"
             );
         }
         let err = resume_path(&sessions, "../../outside/victim").unwrap_err();
-        assert!(err.contains("must exist"), "{err}");
+        assert!(matches!(err, ResumeError::Missing { .. }), "{err}");
+        assert!(err.to_string().contains("must exist"), "{err}");
         let file = dir.path().join("elsewhere.json");
         fs::write(&file, "{}").unwrap();
         let given = file.to_str().unwrap();

@@ -21,16 +21,22 @@ fn encode(values: &[f32]) -> String {
     STANDARD.encode(bytes)
 }
 
-fn decode(text: &str, expected: usize) -> Result<Vec<f32>, String> {
-    let bytes = STANDARD
-        .decode(text)
-        .map_err(|e| format!("state is not base64: {e}"))?;
+/// Why a stored state cannot be read back.
+#[derive(Debug, thiserror::Error)]
+enum DecodeError {
+    #[error("state is not base64: {0}")]
+    NotBase64(#[from] base64::DecodeError),
+    #[error("state holds {bytes} bytes, expected {expected}")]
+    WrongLength { bytes: usize, expected: usize },
+}
+
+fn decode(text: &str, expected: usize) -> Result<Vec<f32>, DecodeError> {
+    let bytes = STANDARD.decode(text)?;
     if bytes.len() != expected * 4 {
-        return Err(format!(
-            "state holds {} bytes, expected {}",
-            bytes.len(),
-            expected * 4
-        ));
+        return Err(DecodeError::WrongLength {
+            bytes: bytes.len(),
+            expected: expected * 4,
+        });
     }
     Ok(bytes
         .chunks_exact(4)

@@ -75,6 +75,35 @@ impl Node {
     }
 }
 
+/// What is wrong with a story tree read from disk; turns are named by id.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum InvalidTree {
+    #[error("the story has no turns")]
+    Empty,
+    #[error("current turn {0} does not exist")]
+    NoCurrent(NodeId),
+    #[error("turn at position {at} has id {id}")]
+    WrongId { at: NodeId, id: NodeId },
+    #[error("turn {0} has no parent")]
+    NoParent(NodeId),
+    #[error("the opening has a parent")]
+    OpeningHasParent,
+    #[error("turn {turn} has parent {parent}, which is not earlier")]
+    LaterParent { turn: NodeId, parent: NodeId },
+    #[error("turn {0} is missing from its parent's children")]
+    NotInParent(NodeId),
+    #[error("turn {turn} lists child {child}, which is not its child")]
+    ForeignChild { turn: NodeId, child: NodeId },
+    #[error("turn {turn} remembers child {child}, which is not its child")]
+    ForeignLastChild { turn: NodeId, child: NodeId },
+    #[error("turn {turn} has a generation time of {seconds}")]
+    BadSeconds { turn: NodeId, seconds: f32 },
+    #[error("turn {turn} has a sentiment score of {score}")]
+    BadSentiment { turn: NodeId, score: f32 },
+    #[error("turn {0} has a model state that is not finite")]
+    NonFiniteState(NodeId),
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TreeError {
     #[error("turn {0} does not exist")]
@@ -247,54 +276,56 @@ impl StoryTree {
 
     /// Checks the links after loading from disk: every parent and child
     /// exists, links agree both ways, ids match positions, no cycles.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidTree> {
         if self.nodes.is_empty() {
-            return Err("the story has no turns".into());
+            return Err(InvalidTree::Empty);
         }
         if self.current >= self.nodes.len() {
-            return Err(format!("current turn {} does not exist", self.current));
+            return Err(InvalidTree::NoCurrent(self.current));
         }
         for (i, n) in self.nodes.iter().enumerate() {
             if n.id != i {
-                return Err(format!("turn at position {i} has id {}", n.id));
+                return Err(InvalidTree::WrongId { at: i, id: n.id });
             }
             match n.parent {
-                None if i != 0 => return Err(format!("turn {i} has no parent")),
-                Some(_) if i == 0 => return Err("the opening has a parent".into()),
+                None if i != 0 => return Err(InvalidTree::NoParent(i)),
+                Some(_) if i == 0 => return Err(InvalidTree::OpeningHasParent),
                 // Parents come first, so following parents always ends at the root.
-                Some(p) if p >= i => {
-                    return Err(format!("turn {i} has parent {p}, which is not earlier"))
-                }
+                Some(p) if p >= i => return Err(InvalidTree::LaterParent { turn: i, parent: p }),
                 Some(p) if !self.nodes[p].children.contains(&i) => {
-                    return Err(format!("turn {i} is missing from its parent's children"))
+                    return Err(InvalidTree::NotInParent(i))
                 }
                 _ => {}
             }
             for &c in &n.children {
                 if self.nodes.get(c).and_then(|c| c.parent) != Some(i) {
-                    return Err(format!("turn {i} lists child {c}, which is not its child"));
+                    return Err(InvalidTree::ForeignChild { turn: i, child: c });
                 }
             }
             if let Some(c) = n.last_child {
                 if !n.children.contains(&c) {
-                    return Err(format!(
-                        "turn {i} remembers child {c}, which is not its child"
-                    ));
+                    return Err(InvalidTree::ForeignLastChild { turn: i, child: c });
                 }
             }
             // Numbers JSON cannot write back (infinities, NaN) would make
             // the next save unreadable, so they are refused on load.
             if !(n.seconds.is_finite() && n.seconds >= 0.0) {
-                return Err(format!("turn {i} has a generation time of {}", n.seconds));
+                return Err(InvalidTree::BadSeconds {
+                    turn: i,
+                    seconds: n.seconds,
+                });
             }
             if let Some(s) = n.sentiment {
                 if !(-1.0..=1.0).contains(&s.score) {
-                    return Err(format!("turn {i} has a sentiment score of {}", s.score));
+                    return Err(InvalidTree::BadSentiment {
+                        turn: i,
+                        score: s.score,
+                    });
                 }
             }
             if let Some(state) = &n.state {
                 if !state.h.iter().chain(&state.c).all(|v| v.is_finite()) {
-                    return Err(format!("turn {i} has a model state that is not finite"));
+                    return Err(InvalidTree::NonFiniteState(i));
                 }
             }
         }
@@ -394,12 +425,32 @@ mod tests {
     fn validate_catches_broken_links() {
         let mut t = story();
         t.nodes[2].parent = Some(0);
-        assert!(t.validate().is_err());
+        assert_eq!(
+            t.validate(),
+            Err(InvalidTree::ForeignChild { turn: 1, child: 2 })
+        );
         let mut t = story();
         t.current = 10;
-        assert!(t.validate().is_err());
+        assert_eq!(t.validate(), Err(InvalidTree::NoCurrent(10)));
         let mut t = story();
         t.nodes[1].children.push(7);
-        assert!(t.validate().is_err());
+        let err = t.validate().unwrap_err();
+        assert_eq!(err, InvalidTree::ForeignChild { turn: 1, child: 7 });
+        assert_eq!(
+            err.to_string(),
+            "turn 1 lists child 7, which is not its child"
+        );
+        let mut t = story();
+        t.nodes[2].seconds = f32::NAN;
+        assert!(matches!(
+            t.validate(),
+            Err(InvalidTree::BadSeconds { turn: 2, .. })
+        ));
+        let mut t = story();
+        t.nodes[1].last_child = Some(0);
+        assert_eq!(
+            t.validate(),
+            Err(InvalidTree::ForeignLastChild { turn: 1, child: 0 })
+        );
     }
 }
