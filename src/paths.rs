@@ -78,29 +78,6 @@ pub fn resolve_model(arg: &str) -> Result<PathBuf, ModelLookupError> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_missing_model_is_an_error_naming_it_and_where_it_was_looked_for() {
-        match resolve_model("no-such-model-anywhere") {
-            Err(e @ ModelLookupError::NotFound { .. }) => {
-                let said = e.to_string();
-                assert!(said.contains("\"no-such-model-anywhere\""), "{said}");
-                assert!(said.contains("FABULA_MODELS"), "{said}");
-            }
-            other => panic!("expected NotFound, got {other:?}"),
-        }
-        let err = resolve_model("./no/such/model.json").unwrap_err();
-        assert!(
-            matches!(&err, ModelLookupError::NoCard { arg, .. } if arg == "./no/such/model.json"),
-            "{err:?}"
-        );
-        assert!(err.to_string().contains("no model card"), "{err}");
-    }
-}
-
 /// The folder stories, songs and exports are kept in: `$FABULA_DATA` when
 /// set (tests, portable installs), else the platform's data folder.
 pub fn data_dir() -> PathBuf {
@@ -126,4 +103,27 @@ pub fn exports_dir(sessions: &Path) -> PathBuf {
     sessions
         .parent()
         .map_or_else(|| PathBuf::from("exports"), |d| d.join("exports"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_model_is_an_error_naming_it_and_where_it_was_looked_for() {
+        match resolve_model("no-such-model-anywhere") {
+            Err(e @ ModelLookupError::NotFound { .. }) => {
+                let said = e.to_string();
+                assert!(said.contains("\"no-such-model-anywhere\""), "{said}");
+                assert!(said.contains("FABULA_MODELS"), "{said}");
+            }
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+        let err = resolve_model("./no/such/model.json").unwrap_err();
+        assert!(
+            matches!(&err, ModelLookupError::NoCard { arg, .. } if arg == "./no/such/model.json"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("no model card"), "{err}");
+    }
 }
