@@ -48,6 +48,7 @@ pub mod pronounce;
 pub mod scheme;
 pub mod song;
 pub mod write;
+pub mod zh;
 
 pub use choose::{choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties};
 pub use lexicon::{is_archaic, is_function_word, Lexicon};
