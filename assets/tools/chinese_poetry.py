@@ -43,7 +43,7 @@ Form table (forms.tsv), one row per form: name, kind (shi or ci), number of corp
 examples, how many follow the chosen pattern, the pattern (lines as LENGTH+PUNCT
 separated by spaces, e.g. "7， 7。 7， 7。"), and the rhyming lines (1-based).  For a ci
 tune with at least MIN_TUNE examples, the pattern is the most common line-length and
-punctuation pattern among its poems; for the shi forms it is the form's own.  A line
+punctuation pattern among its poems (kept if at least MIN_FOLLOWING follow it); for the shi forms it is the form's own.  A line
 rhymes if, among the examples that follow the pattern, its last character shares a
 rhyme group with the last line's last character (any reading, groups of 中华新韵, see
 RHYME_GROUPS) in at least RHYME_AGREE of them.  The last line always rhymes.
@@ -58,6 +58,7 @@ import sys
 
 MIN_COUNT = 8
 MIN_TUNE = 60
+MIN_FOLLOWING = 10
 RHYME_AGREE = 0.6
 HELDOUT_FRACTION = 0.03
 SEED = 16
@@ -166,7 +167,7 @@ def derive_forms(poems, table):
             continue
         patterns = collections.Counter(tuple((len(s), p) for s, p in segs) for segs in examples)
         pattern, count = max(patterns.items(), key=lambda kv: (kv[1], kv[0]))
-        if kind == "ci" and count < 10:
+        if kind == "ci" and count < MIN_FOLLOWING:
             continue
         matching = [segs for segs in examples if tuple((len(s), p) for s, p in segs) == pattern]
         agree = [0] * len(pattern)

@@ -23,6 +23,8 @@ pub const SHI_FORMS: [&str; 4] = ["五言绝句", "七言绝句", "五言律诗"
 pub const RHYME_AGREE: f64 = 0.6;
 /// Fewest examples for a ci tune to get a form.
 pub const MIN_TUNE: usize = 60;
+/// Fewest examples following a ci tune's most common pattern.
+pub const MIN_FOLLOWING: usize = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormKind {
@@ -222,9 +224,14 @@ fn groups(table: &PinyinTable, ch: char) -> Vec<RhymeGroup> {
 }
 
 /// Derives the form table from corpus poems (see the module docs); a ci tune
-/// needs `min_tune` examples and 10 following its most common pattern. Forms
-/// are ordered by example count, then kind and name.
-pub fn derive(poems: &[CorpusPoem], table: &PinyinTable, min_tune: usize) -> Vec<Form> {
+/// needs `min_tune` examples and `min_following` following its most common
+/// pattern. Forms are ordered by example count, then kind and name.
+pub fn derive(
+    poems: &[CorpusPoem],
+    table: &PinyinTable,
+    min_tune: usize,
+    min_following: usize,
+) -> Vec<Form> {
     let mut by_form: BTreeMap<(&'static str, &str), Vec<&CorpusPoem>> = BTreeMap::new();
     for p in poems {
         let kind = if SHI_FORMS.contains(&p.header.as_str()) {
@@ -257,7 +264,7 @@ pub fn derive(poems: &[CorpusPoem], table: &PinyinTable, min_tune: usize) -> Vec
         else {
             continue;
         };
-        if kind == "ci" && count < 10 {
+        if kind == "ci" && count < min_following {
             continue;
         }
         let matching: Vec<&&CorpusPoem> = examples.iter().filter(|p| shape(p) == pattern).collect();
@@ -371,7 +378,7 @@ mod tests {
     fn derivation_on_a_fixture() {
         let poems = parse_corpus(FIXTURE);
         assert_eq!(poems.len(), 5);
-        let forms = derive(&poems, PinyinTable::shipped(), 2);
+        let forms = derive(&poems, PinyinTable::shipped(), 2, 2);
         let names: Vec<&str> = forms.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["调笑令", "七言绝句", "五言绝句"]);
         let t = &forms[0];
@@ -386,7 +393,8 @@ mod tests {
         assert_eq!(seven.rhyme_lines(), vec![1, 2, 4]);
         assert_eq!(forms[2].rhyme_lines(), vec![2, 4]);
         // Too few examples: no form.
-        assert_eq!(derive(&poems, PinyinTable::shipped(), 4).len(), 2);
+        assert_eq!(derive(&poems, PinyinTable::shipped(), 4, 2).len(), 2);
+        assert_eq!(derive(&poems, PinyinTable::shipped(), 2, 3).len(), 2);
     }
 
     #[test]
@@ -397,7 +405,7 @@ mod tests {
             let path = format!("{root}/assets/corpora/lyrics-zh/{f}");
             poems.extend(parse_corpus(&std::fs::read_to_string(path).unwrap()));
         }
-        let derived = derive(&poems, PinyinTable::shipped(), MIN_TUNE);
+        let derived = derive(&poems, PinyinTable::shipped(), MIN_TUNE, MIN_FOLLOWING);
         assert_eq!(derived, FormTable::shipped().forms);
     }
 }

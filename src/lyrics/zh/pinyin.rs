@@ -345,7 +345,9 @@ mod tests {
         assert_eq!(p('东').group(), Some(RhymeGroup::Geng));
         assert_eq!(p('风').group(), Some(RhymeGroup::Geng));
         assert_eq!(t.tone_of('天'), Some(Tone::Level));
-        assert_eq!(t.tone_of('明'), Some(Tone::Level));
+        assert_eq!(t.tone_of('风'), Some(Tone::Level));
+        // 明 ming2 / meng4: either.
+        assert_eq!(t.tone_of('明'), None);
         assert_eq!(t.tone_of('柳'), Some(Tone::Oblique));
         assert_eq!(t.tone_of('月'), Some(Tone::Oblique));
         // 行 xing2 / hang2 / xing4…: polyphonic, either tone, several finals.
