@@ -6,6 +6,7 @@ and, for regulated verse, level/oblique (平仄) mismatches.
 
     PYTHONPATH=/tmp/zh/py python3 assets/tools/check_zh_poems.py \\
         [--fabula ./target/release/fabula] [--seeds 20] [--forms 五言绝句,浣溪沙,...] [--show 1]
+        [--free-tones]
 
 It runs fabula for each form and seed (1..N) and prints a table per form:
   length ok   every line has the form's number of characters and punctuation;
@@ -23,6 +24,7 @@ import sys
 from collections import defaultdict
 
 from pypinyin import Style, pinyin
+from pypinyin.style import convert
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 # 中华新韵 by pypinyin's strict finals; "ii" is the apical vowel of zhi chi shi ri zi ci si.
@@ -46,16 +48,15 @@ APICAL = {"zh", "ch", "sh", "r", "z", "c", "s"}
 
 
 def readings(ch):
-    fins = pinyin(ch, style=Style.FINALS_TONE3, heteronym=True, strict=True,
-                  neutral_tone_with_five=True)[0]
-    inis = pinyin(ch, style=Style.INITIALS, heteronym=True, strict=True)[0]
+    """(final, tone) of every reading, pypinyin's strict finals; the initial and
+    final of each reading are split by pypinyin itself, reading by reading."""
     out = []
-    for i, f in enumerate(fins):
-        m = re.fullmatch(r"([a-zü]+)([1-5])", f.replace("ü", "v"))
+    for syl in pinyin(ch, style=Style.TONE, heteronym=True)[0]:
+        ini = convert(syl, Style.INITIALS, True)
+        m = re.fullmatch(r"([a-zü]+)([1-5]?)", convert(syl, Style.FINALS_TONE3, True).replace("ü", "v"))
         if not m:
             continue
-        fin, tone = m.group(1), int(m.group(2))
-        ini = inis[i] if i < len(inis) else inis[0]
+        fin, tone = m.group(1), int(m.group(2) or 5)
         if fin == "i" and ini in APICAL:
             fin = "ii"
         out.append((fin, tone))
@@ -124,6 +125,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--forms", default="五言绝句,七言绝句,五言律诗,七言律诗,浣溪沙,如梦令,水调歌头,菩萨蛮,西江月,卜算子")
     ap.add_argument("--show", type=int, default=0, help="print the first N poems of each form")
+    ap.add_argument("--free-tones", action="store_true", help="pass --free-tones to fabula")
     args = ap.parse_args()
     forms = load_forms()
     print(f"{'form':<8} poems  length ok  rhyme any  rhyme usual  平仄 misses/poem")
@@ -133,7 +135,7 @@ def main():
         for seed in range(1, args.seeds + 1):
             out = subprocess.run(
                 [args.fabula, "lyrics", "--lang", "zh", "--form", name, "--print",
-                 "--seed", str(seed)],
+                 "--seed", str(seed)] + (["--free-tones"] if args.free_tones else []),
                 capture_output=True, text=True, check=True,
             ).stdout
             if seed <= args.show:
