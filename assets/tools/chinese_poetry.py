@@ -19,7 +19,8 @@ Fetch, once, into a throwaway directory:
 Selection (in order):
   * sources: `dist/quantangshi/poet.tang.*.json` (Complete Tang Poems, traditional
     characters, converted to simplified with OpenCC `t2s`) and `dist/songci/ci.song.*.json`
-    (Song ci, already simplified).  `poet.song.*` (Song shi), `yuanqu/`, `rank/` and
+    (Song ci, already simplified; `ci.song.2019y.json`, later additions in mixed
+    scripts, is not read).  `poet.song.*` (Song shi), `yuanqu/`, `rank/` and
     `strains/` are not used;
   * text is normalised: notes in brackets dropped, 、；： become ， and ？！ become 。;
     a poem with any other character that is not a CJK unified ideograph (U+4E00-U+9FFF)
