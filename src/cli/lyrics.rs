@@ -41,6 +41,8 @@ pub struct LyricsArgs {
     /// Open a saved song in the editor.
     #[arg(long)]
     pub open: Option<PathBuf>,
+    #[command(flatten)]
+    pub zh: super::lyrics_zh::ZhArgs,
 }
 
 fn section_kind(name: &str) -> anyhow::Result<SectionKind> {
@@ -91,6 +93,9 @@ pub fn song_skeleton(
 }
 
 pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    if args.zh.wants_chinese()? {
+        return super::lyrics_zh::run(&args);
+    }
     let (config, _) = Config::load(config_path)?;
     anyhow::ensure!(
         (1..=64).contains(&args.lines),

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod generate;
 pub mod headless;
 pub mod lyrics;
+pub mod lyrics_zh;
 pub mod plain;
 pub mod play;
 pub mod review;

@@ -50,6 +50,7 @@ pub mod pronounce;
 pub mod scheme;
 pub mod song;
 pub mod write;
+pub mod zh;
 
 pub use choose::{
     choose_fluent, choose_line, clean_candidate, Choice, LineContext, Score, SoftPenalties,

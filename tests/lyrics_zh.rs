@@ -1,0 +1,209 @@
+//! Chinese lyrics with the shipped model: every form's line lengths, rhymes
+//! and (for regulated verse) 平仄 hold over many seeds; the command line
+//! prints poems and names the forms when one is unknown.
+
+mod common;
+
+use std::collections::HashSet;
+
+use fabula::lm::InferenceModel;
+use fabula::lyrics::zh::{check, compose, ComposeSettings, FormKind, FormTable, PinyinTable};
+
+fn shipped_model() -> InferenceModel {
+    let stem = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/lyrics-zh");
+    InferenceModel::load(&stem).expect("the shipped Chinese lyrics model")
+}
+
+const FORMS: [&str; 10] = [
+    "五言绝句",
+    "七言绝句",
+    "五言律诗",
+    "七言律诗",
+    "浣溪沙",
+    "如梦令",
+    "水调歌头",
+    "菩萨蛮",
+    "卜算子",
+    "满江红",
+];
+
+#[test]
+fn forms_rhymes_and_tones_hold_over_many_seeds() {
+    let model = shipped_model();
+    let table = PinyinTable::shipped();
+    let settings = ComposeSettings::default();
+    for name in FORMS {
+        let form = FormTable::shipped().find(name).unwrap();
+        let mut poems = HashSet::new();
+        for seed in 1..=12u64 {
+            let poem = compose(&model, form, table, &settings, seed).unwrap();
+            assert_eq!(poem.lines.len(), form.lines.len(), "{name} seed {seed}");
+            for (line, spec) in poem.lines.iter().zip(&form.lines) {
+                assert_eq!(
+                    line.chars().count(),
+                    spec.chars,
+                    "{name} seed {seed}: {line}"
+                );
+                assert!(
+                    line.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{name} seed {seed}: {line}"
+                );
+            }
+            // Rhymes by construction: every rhyming line ends in the same group
+            // by its usual reading, and no rhyme character repeats.
+            let ends: Vec<char> = poem
+                .lines
+                .iter()
+                .zip(&form.lines)
+                .filter(|(_, s)| s.rhymes)
+                .map(|(l, _)| l.chars().last().unwrap())
+                .collect();
+            let groups: HashSet<_> = ends
+                .iter()
+                .map(|&c| table.primary(c).and_then(|r| r.group()))
+                .collect();
+            assert_eq!(groups.len(), 1, "{name} seed {seed}: {ends:?}");
+            assert!(!groups.contains(&None), "{name} seed {seed}: {ends:?}");
+            assert_eq!(
+                ends.iter().collect::<HashSet<_>>().len(),
+                ends.len(),
+                "{name} seed {seed}: a rhyme character repeats: {ends:?}"
+            );
+            let report = check(form, &poem.lines, table);
+            assert!(
+                report.lengths_ok() && report.rhymes_ok(),
+                "{name} seed {seed}: {report:?}"
+            );
+            if form.kind == FormKind::Shi {
+                assert_eq!(report.tone_misses(), 0, "{name} seed {seed}: {report:?}");
+            }
+            // The body has the form's punctuation: a line break after each 。.
+            let body = poem.body(form);
+            let puncts: Vec<char> = body.chars().filter(|c| "，。".contains(*c)).collect();
+            let want: Vec<char> = form.lines.iter().map(|l| l.punct).collect();
+            assert_eq!(puncts, want, "{name} seed {seed}");
+            assert_eq!(
+                body.matches('\n').count(),
+                want.iter().filter(|&&c| c == '。').count()
+            );
+            poems.insert(poem.lines);
+        }
+        assert!(
+            poems.len() >= 10,
+            "{name}: only {} different poems",
+            poems.len()
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_poem() {
+    let model = shipped_model();
+    let form = FormTable::shipped().find("七言律诗").unwrap();
+    let s = ComposeSettings::default();
+    let a = compose(&model, form, PinyinTable::shipped(), &s, 7).unwrap();
+    let b = compose(&model, form, PinyinTable::shipped(), &s, 7).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn free_tones_still_keep_lengths_and_rhymes() {
+    let model = shipped_model();
+    let table = PinyinTable::shipped();
+    let form = FormTable::shipped().find("五言律诗").unwrap();
+    let settings = ComposeSettings {
+        enforce_tones: false,
+        ..ComposeSettings::default()
+    };
+    for seed in 1..=6 {
+        let poem = compose(&model, form, table, &settings, seed).unwrap();
+        let report = check(form, &poem.lines, table);
+        assert!(report.lengths_ok() && report.rhymes_ok(), "{report:?}");
+    }
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = common::fabula().args(args).output().expect("run fabula");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_prints_a_poem_and_annotates_it() {
+    let (code, out, err) = run(&[
+        "lyrics",
+        "--lang",
+        "zh",
+        "--form",
+        "七言绝句",
+        "--print",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "七言绝句");
+    assert_eq!(lines[1], "");
+    assert_eq!(lines.len(), 4, "{out}");
+    for l in &lines[2..] {
+        assert_eq!(l.chars().count(), 16, "{l}");
+        assert_eq!(l.chars().nth(7), Some('，'));
+        assert!(l.ends_with('。'));
+    }
+    let (code, ann, err) = run(&[
+        "lyrics",
+        "--lang",
+        "zh",
+        "--form",
+        "七言绝句",
+        "--print",
+        "--seed",
+        "3",
+        "--annotate",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(ann.contains("押韵") && ann.contains(" 7字"), "{ann}");
+    assert!(
+        ann.contains("characters ok, rhymes ok, 平仄 mismatches 0"),
+        "{ann}"
+    );
+    // The annotated poem is the printed one.
+    for l in &lines[2..] {
+        let (a, b) = l.split_once('，').unwrap();
+        assert!(ann.contains(&format!("{a}，")) && ann.contains(b), "{ann}");
+    }
+}
+
+#[test]
+fn cli_unknown_form_lists_the_forms() {
+    let (code, out, err) = run(&["lyrics", "--lang", "zh", "--form", "十四行诗", "--print"]);
+    assert_ne!(code, 0);
+    assert!(out.is_empty());
+    assert!(err.contains("unknown form \"十四行诗\""), "{err}");
+    for name in [
+        "五言绝句",
+        "七言绝句",
+        "五言律诗",
+        "七言律诗",
+        "浣溪沙",
+        "如梦令",
+        "水调歌头",
+    ] {
+        assert!(err.contains(name), "{err}");
+    }
+    let (code, _, err) = run(&["lyrics", "--lang", "zh", "--print"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--form") && err.contains("浣溪沙"), "{err}");
+    let (code, _, err) = run(&["lyrics", "--lang", "fr", "--print"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--lang must be en or zh"), "{err}");
+    let (code, _, err) = run(&["lyrics", "--form", "浣溪沙", "--print"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--lang zh"), "{err}");
+    let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "浣溪沙"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--print"), "{err}");
+}
