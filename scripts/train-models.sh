@@ -15,9 +15,9 @@ mkdir -p models logs
   --licence "public domain and MIT/CC0 packaged texts (see assets/SOURCES.md)" > logs/train-story.log 2>&1 &
 story=$!
 "$FABULA" train assets/corpora/lyrics/*.txt -o models/lyrics --name lyrics \
-  --description "Rhymed song-like quatrains from the Gutenberg Poetry Corpus" \
+  --description "Song-like stanzas (verse that speaks as I to you, in plain words) from the Gutenberg Poetry Corpus" \
   --embed 48 --hidden 320 --layers 2 --dropout 0.1 --batch-size 32 --bptt 128 \
-  --lr 3e-3 --steps "${STEPS_LYRICS:-3500}" --checkpoint-every 500 --threads 1 --seed 1 \
+  --lr 3e-3 --steps "${STEPS_LYRICS:-8900}" --checkpoint-every 500 --threads 1 --seed 1 \
   --licence "public domain (see assets/SOURCES.md)" > logs/train-lyrics.log 2>&1 &
 lyrics=$!
 wait $story $lyrics

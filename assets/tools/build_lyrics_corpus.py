@@ -46,9 +46,12 @@ Selection (in order):
     conjunction, auxiliary), or holds an archaic word (ARCHAIC below), an "-eth" word or an
     "-est" word that is not in ALLOW_EST and not a superlative after a determiner;
   * duplicates (a stanza sharing 2+ lines with an earlier one) are dropped;
-  * the stanzas are split into held-out (a seeded random ~100 KB, never trained on) and
-    training; training stanzas are capped at TARGET bytes by seeded sampling, rhymed
-    quatrains first, and written in corpus order.
+  * held out: a seeded random ~100 KB of the rhymed quatrains (AABB, ABAB, ABBA), never
+    trained on;
+  * training: every other stanza, ballad (ABCB) stanzas included, ranked by songness()
+    (personal pronouns, plain words, short lines, few "of the" chains: verse that speaks
+    as I to you reads like a song, epic narration does not), the most song-like first,
+    up to TARGET bytes, written in corpus order to gpc_songlike_stanzas.txt.
 """
 import os
 import random
@@ -218,6 +221,25 @@ def key(line):
     return re.sub(r"[^a-z]", "", line.lower())
 
 
+PERSONAL = set("i me my mine you your yours we us our ours i'm i'll i've i'd you're you'll".split())
+COMMON_WORDS = 2500
+
+
+def songness(stanza, common):
+    """How much a stanza reads like a song rather than an epic or a sermon: songs speak
+    as I to you (personal pronouns), in plain words (the corpus's most common words),
+    in short lines, with few chains of "the X of the Y"."""
+    _, lines, syl = stanza
+    ws = [w for l in lines for w in words_of(l)]
+    if not ws:
+        return -1.0
+    personal = sum(w in PERSONAL for w in ws) / len(ws)
+    plain = sum(w in common for w in ws) / len(ws)
+    of_the = sum(l.lower().count(" of the ") for l in lines) / len(lines)
+    long_lines = max(0.0, syl - 8.0)
+    return 3 * personal + 2 * plain - 0.5 * of_the - 0.25 * long_lines
+
+
 def main():
     stanzas = []  # (scheme, [lines])
     seen = set()
@@ -274,16 +296,20 @@ def main():
             break
         held.add(i)
         size += len("\n".join(stanzas[i][1])) + 2
-    train = [i for i in idx if i not in held]
-    # song-length lines first (mean of at most 9 syllables: ballad, hymn and tetrameter metres), then longer
-    # ones, each tier in seeded random order, up to TARGET bytes
-    train.sort(key=lambda i: stanzas[i][2] > 9)
+    # Training: every stanza not held out, ballad (ABCB) stanzas included, the most
+    # song-like first (see songness), up to TARGET bytes.
+    freq = Counter(w for st in stanzas for l in st[1] for w in words_of(l))
+    common = set(w for w, _ in freq.most_common(COMMON_WORDS))
+    score = {i: songness(stanzas[i], common) for i in range(len(stanzas)) if i not in held}
+    train = sorted(score, key=lambda i: (-score[i], i))
     chosen, size = [], 0
     for i in train:
         if size >= TARGET:
             break
         chosen.append(i)
         size += len("\n".join(stanzas[i][1])) + 2
+    print("songness of the last stanza taken: %.3f (median of all: %.3f)"
+          % (score[chosen[-1]], sorted(score.values())[len(score) // 2]), file=sys.stderr)
     chosen.sort()
 
     def write(path, ids):
@@ -294,10 +320,10 @@ def main():
 
     os.makedirs(LYRICS, exist_ok=True)
     os.makedirs(HELDOUT, exist_ok=True)
-    short = [i for i in chosen if stanzas[i][2] <= 9]
-    long_ = [i for i in chosen if stanzas[i][2] > 9]
-    write(os.path.join(LYRICS, "gpc_song_quatrains.txt"), short)
-    write(os.path.join(LYRICS, "gpc_long_line_quatrains.txt"), long_)
+    for old in ("gpc_song_quatrains.txt", "gpc_long_line_quatrains.txt"):
+        if os.path.exists(os.path.join(LYRICS, old)):
+            os.remove(os.path.join(LYRICS, old))
+    write(os.path.join(LYRICS, "gpc_songlike_stanzas.txt"), chosen)
     write(os.path.join(HELDOUT, "verse_heldout.txt"), sorted(held))
     c = Counter(stanzas[i][0] for i in chosen)
     hc = Counter(stanzas[i][0] for i in held)
@@ -305,6 +331,8 @@ def main():
     n = len(chosen)
     print("training schemes:", dict(c), "AABB or ABAB share: %.1f %%"
           % (100 * (c["AABB"] + c["ABAB"]) / max(n, 1)), file=sys.stderr)
+    print("mean syllables a line: %.2f" % (sum(stanzas[i][2] for i in chosen) / max(n, 1)),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

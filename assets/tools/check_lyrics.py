@@ -41,12 +41,14 @@ FUNCTION_WORDS = set(
     """.split()
 )
 ARCHAIC = set(
-    """thee thou thy thine hath doth dost art ye thir o'er e'er ne'er 'tis 'twas
+    """thee thou thy thine hath doth dost art ye thir o'er e'er ne'er tis twas
     canst wilt shalt didst hadst wouldst couldst shouldst mayst oft ere
     whilst amongst betwixt yon yonder hither thither whence wherefore
     methinks prithee nay aye""".split()
 )
 
+# words() strips apostrophes, so "'tis" is looked up as "tis"
+ARCHAIC |= {w.strip("'") for w in ARCHAIC}
 WORD = re.compile(r"[A-Za-z']+")
 
 

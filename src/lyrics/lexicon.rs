@@ -21,9 +21,10 @@ const WORDS: &str = include_str!("words.txt");
 /// Articles and other determiners, prepositions, conjunctions, auxiliary
 /// verbs, subject pronouns (a line ending on "they" breaks off mid-clause)
 /// and pronoun + auxiliary contractions. A line never ends on one, and
-/// they rhyme with nothing ("the"/"a" is not a rhyme). Prepositions that are
-/// also common adverbs at a line's end ("down", "away", "above", "before")
-/// are not in the list.
+/// they rhyme with nothing ("the"/"a" is not a rhyme). Prepositions that
+/// songs often end a line on as adverbs ("down", "away", "above", "before",
+/// "over") are not in the list; those that the lyrics model leaves dangling
+/// ("across", "along", "around", "below") are.
 #[rustfmt::skip]
 pub const FUNCTION_WORDS: &[&str] = &[
     // articles and other determiners
@@ -36,6 +37,8 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "unto", "about", "against", "among", "amongst", "amid", "amidst", "between", "betwixt",
     "despite", "during", "except", "toward", "towards", "through", "thru", "till", "until",
     "within", "without", "like", "than", "via", "per", "beneath", "under", "o'er",
+    // rarely whole at a line's end ("I could not be across", "the wind is along")
+    "across", "along", "around", "behind", "beside", "below", "beyond",
     // conjunctions
     "and", "or", "but", "nor", "if", "because", "cause", "'cause", "though", "although",
     "while", "whilst", "unless", "whether", "as", "that", "whereas", "lest", "whereof",
@@ -56,6 +59,7 @@ pub const ARCHAIC_WORDS: &[&str] = &[
     "thee", "thou", "thy", "thine", "ye", "hath", "doth", "dost", "hast", "shalt", "wilt",
     "canst", "couldst", "wouldst", "shouldst", "mayst", "mightst", "didst", "hadst", "wert",
     "ere", "oft", "o'er", "e'er", "ne'er", "e'en", "'tis", "'twas", "whence", "thence",
+    "tis", "twas",
     "hence", "hither", "thither", "whither", "wherefore", "saith", "spake", "yea", "nay",
     "betwixt", "amongst", "methinks", "perchance", "forsooth", "anon", "thereof", "wherein",
     "whereon", "thereon", "albeit", "unto", "aught", "naught", "thro", "thro'", "morn", "eke",
@@ -200,7 +204,7 @@ mod tests {
     #[test]
     fn function_words_and_archaic() {
         for w in [
-            "the", "A", "of", "and,", "With", "is", "could", "I'm", "your",
+            "the", "A", "of", "and,", "With", "is", "could", "I'm", "your", "across", "Around",
         ] {
             assert!(is_function_word(w), "{w}");
         }
