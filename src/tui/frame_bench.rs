@@ -35,6 +35,9 @@ pub struct FrameReport {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// The slowest update between two frames (starting a passage prepares
+    /// the model's request from the story).
+    pub update_max_ms: f64,
     /// Resident memory at the end (VmRSS), where the system reports it.
     pub rss_bytes: Option<u64>,
 }
@@ -118,7 +121,9 @@ fn action(rng: &mut Rng) -> String {
 /// state and generation figures, as a played turn has them.
 fn fill(tree: &mut StoryTree, id: NodeId, rng: &mut Rng, state: &LstmState) {
     let scorer = TurnScorer::lexicon_only();
-    let Some(n) = tree.node_mut(id) else { return };
+    let Some(mut n) = tree.node_mut(id) else {
+        return;
+    };
     n.sentiment = Some(scorer.score(&n.text));
     n.choices = (0..3).map(|_| action(rng)).collect();
     if n.role == Role::Narration {
@@ -197,6 +202,7 @@ struct Bench {
     app: App,
     term: Terminal<TestBackend>,
     times: Vec<f64>,
+    updates: Vec<f64>,
     wanted: usize,
     rng: Rng,
 }
@@ -206,8 +212,8 @@ impl Bench {
         self.times.len() >= self.wanted
     }
 
-    /// One update and the frame drawn after it, timed together: the time
-    /// from a player's key (or a streamed token) to the screen showing it.
+    /// One update, then the frame drawn after it; each is timed, the frame
+    /// time being the drawing (updates are timed to be reported beside it).
     fn frame(&mut self, actions: impl IntoIterator<Item = Action>) -> anyhow::Result<()> {
         // The count is exact: a round of updates stops where it is.
         if self.done() {
@@ -217,6 +223,8 @@ impl Bench {
         for a in actions {
             self.app.update(a);
         }
+        self.updates.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
         let app = &self.app;
         self.term.draw(|f| super::render::render(app, f))?;
         self.times.push(t.elapsed().as_secs_f64() * 1e3);
@@ -285,7 +293,7 @@ impl Bench {
         let Ok(player) = tree.push(tree.current(), Role::Player, &typed) else {
             return Ok(());
         };
-        if let Some(n) = tree.node_mut(player) {
+        if let Some(mut n) = tree.node_mut(player) {
             n.sentiment = Some(scorer.score(&typed));
         }
         // Continuing from an action writes a passage: the app's own path.
@@ -343,6 +351,7 @@ pub fn measure(turns: usize, frames: usize) -> anyhow::Result<FrameReport> {
         app,
         term,
         times: Vec::with_capacity(frames + 200),
+        updates: Vec::with_capacity(frames + 200),
         wanted: 5,
         rng: Rng(0xf4a3e),
     };
@@ -350,13 +359,14 @@ pub fn measure(turns: usize, frames: usize) -> anyhow::Result<FrameReport> {
         bench.frame([Action::Tick])?;
     }
     bench.times.clear();
+    bench.updates.clear();
     bench.wanted = frames.max(1);
     while !bench.done() {
         bench.scroll_story()?;
         bench.browse_review()?;
         bench.play_turn()?;
     }
-    let mut times = bench.times;
+    let mut times = std::mem::take(&mut bench.times);
     times.sort_by(f64::total_cmp);
     Ok(FrameReport {
         frames: times.len(),
@@ -365,6 +375,7 @@ pub fn measure(turns: usize, frames: usize) -> anyhow::Result<FrameReport> {
         p50_ms: percentile(&times, 50.0),
         p99_ms: percentile(&times, 99.0),
         max_ms: times.last().copied().unwrap_or(f64::NAN),
+        update_max_ms: bench.updates.iter().copied().fold(0.0, f64::max),
         rss_bytes: resident_bytes(),
     })
 }
