@@ -239,8 +239,7 @@ impl TotalsInner {
         self.build(nodes);
         if self.fresh < nodes.len() {
             self.paths.truncate(self.fresh);
-            for i in self.fresh..nodes.len() {
-                let n = &nodes[i];
+            for (i, n) in nodes.iter().enumerate().skip(self.fresh) {
                 let before = match n.parent {
                     Some(p) if p < i => self.paths[p],
                     _ => PathTotals::empty(),

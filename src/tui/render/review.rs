@@ -45,7 +45,7 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
     // The turns after the current one (left by a rewind) are listed dimmed,
     // so they can be selected and returned to.
     let branch = tree.trail();
-    let current = tree.branch().len();
+    let current = tree.branch_totals().turns;
     let height = area.height as usize;
     // Keep the selection in view; only visible rows are built.
     let sel = app.review_selected.min(branch.len().saturating_sub(1));
@@ -259,7 +259,7 @@ mod tests {
                 x ^= x >> 7;
                 x ^= x << 17;
                 v = (v + ((x % 2001) as f64 / 1000.0 - 1.0) * 0.4).clamp(-1.0, 1.0);
-                (x % 7 != 0).then_some((i as f64, v))
+                (!x.is_multiple_of(7)).then_some((i as f64, v))
             })
             .collect()
     }
