@@ -349,3 +349,30 @@ fn review_opens_without_a_model() {
     assert!(!out.contains("/no/such/model"), "{out}");
     assert!(out.contains("The lamp glows."), "{out}");
 }
+
+#[test]
+fn bench_frames_prints_its_figures() {
+    let out = fabula()
+        .args(["bench", "--frames", "--turns", "300", "--frame-count", "40"])
+        .output()
+        .expect("run fabula");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    let kv: std::collections::HashMap<&str, &str> = last
+        .split_whitespace()
+        .filter_map(|p| p.split_once('='))
+        .collect();
+    for key in ["frame_p50_ms", "frame_p99_ms", "rss_mb"] {
+        assert!(kv.contains_key(key), "{key} missing: {last}");
+    }
+    assert_eq!(kv.get("frames"), Some(&"40"), "{last}");
+    assert_eq!(kv.get("turns"), Some(&"300"), "{last}");
+    let p50: f64 = kv["frame_p50_ms"].parse().unwrap();
+    let p99: f64 = kv["frame_p99_ms"].parse().unwrap();
+    assert!(p50 > 0.0 && p99 >= p50, "{last}");
+}

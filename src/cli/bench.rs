@@ -41,6 +41,16 @@ pub struct BenchArgs {
     pub threads: usize,
     #[arg(long, default_value = "cpu")]
     pub device: String,
+    /// Measure frame time instead: the story screen at 120x40 (ratatui's
+    /// test backend) with a synthetic story; no model is loaded.
+    #[arg(long)]
+    pub frames: bool,
+    /// With --frames: frames timed.
+    #[arg(long, default_value_t = 2000, requires = "frames")]
+    pub frame_count: usize,
+    /// With --frames: turns on the synthetic story's branch.
+    #[arg(long, default_value_t = 10_000, requires = "frames")]
+    pub turns: usize,
 }
 
 struct Row {
@@ -217,7 +227,40 @@ fn run_anchor(args: &BenchArgs) -> anyhow::Result<std::collections::HashMap<Stri
         .collect())
 }
 
+/// `--frames`: p50/p99 frame time and resident memory, as `key=value`.
+fn run_frames(args: &BenchArgs) -> anyhow::Result<()> {
+    use crate::tui::frame_bench;
+    let r = frame_bench::measure(args.turns, args.frame_count)?;
+    println!(
+        "frame time: story screen {}x{} (test backend), {} turns on the branch, {} nodes",
+        frame_bench::WIDTH,
+        frame_bench::HEIGHT,
+        r.turns,
+        r.nodes
+    );
+    println!(
+        "  {} frames (scrolling, review selection and jumps, typing, a passage streaming): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        r.frames, r.p50_ms, r.p99_ms, r.max_ms
+    );
+    let rss = r.rss_bytes.map_or_else(
+        || "unavailable".to_string(),
+        |b| format!("{:.0}", b as f64 / 1e6),
+    );
+    println!(
+        "  slowest update between frames {:.3} ms; resident memory: {rss} MB",
+        r.update_max_ms
+    );
+    println!(
+        "frame_p50_ms={:.3} frame_p99_ms={:.3} frame_max_ms={:.3} update_max_ms={:.3} frames={} turns={} nodes={} rss_mb={rss}",
+        r.p50_ms, r.p99_ms, r.max_ms, r.update_max_ms, r.frames, r.turns, r.nodes
+    );
+    Ok(())
+}
+
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if args.frames {
+        return run_frames(&args);
+    }
     super::set_threads(Some(args.threads))?;
     let device = crate::lm::parse_device(&args.device)?;
     let cpu = std::fs::read_to_string("/proc/cpuinfo")

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::story::{NodeId, Role, StoryTree};
+use crate::story::{NodeId, StoryTree};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TurnRow {
@@ -79,41 +79,25 @@ pub fn turn_rows(tree: &StoryTree) -> Vec<TurnRow> {
         .collect()
 }
 
+/// The figures come from those the tree keeps up to date as it changes
+/// ([`StoryTree::branch_totals`]): the review draws them every frame, and
+/// counting the words of a long story each time took most of a frame.
 pub fn stats(tree: &StoryTree) -> Stats {
-    let branch = tree.branch();
-    let nodes: Vec<_> = branch.iter().filter_map(|&id| tree.node(id)).collect();
-    let scores: Vec<(usize, f32)> = nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| n.sentiment.map(|s| (i + 1, s.score)))
-        .collect();
-    let mean =
-        (!scores.is_empty()).then(|| scores.iter().map(|s| s.1).sum::<f32>() / scores.len() as f32);
-    let max = scores
-        .iter()
-        .copied()
-        .reduce(|a, b| if b.1 > a.1 { b } else { a });
-    let min = scores
-        .iter()
-        .copied()
-        .reduce(|a, b| if b.1 < a.1 { b } else { a });
-    let generated_chars: usize = nodes.iter().map(|n| n.tokens).sum();
-    let generation_seconds: f32 = nodes.iter().map(|n| n.seconds).sum();
+    let t = tree.branch_totals();
+    let generated_chars = t.generated_chars;
+    let generation_seconds = t.generation_seconds;
     Stats {
-        turns: nodes.len(),
-        player_turns: nodes.iter().filter(|n| n.role == Role::Player).count(),
-        words: nodes
-            .iter()
-            .map(|n| n.text.split_whitespace().count())
-            .sum(),
+        turns: t.turns,
+        player_turns: t.player_turns,
+        words: t.words,
         total_nodes: tree.len(),
         branch_points: tree.fork_count(),
         abandoned_branches: tree.abandoned_leaves(),
-        mean_sentiment: mean,
-        min_sentiment: min.map(|m| m.1),
-        max_sentiment: max.map(|m| m.1),
-        most_positive_turn: max.map(|m| m.0),
-        most_negative_turn: min.map(|m| m.0),
+        mean_sentiment: (t.scored > 0).then(|| t.sentiment_sum / t.scored as f32),
+        min_sentiment: t.min.map(|m| m.1),
+        max_sentiment: t.max.map(|m| m.1),
+        most_positive_turn: t.max.map(|m| m.0),
+        most_negative_turn: t.min.map(|m| m.0),
         generated_chars,
         generation_seconds,
         chars_per_second: (generation_seconds > 0.0)

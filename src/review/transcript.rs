@@ -119,7 +119,7 @@ pub const MAX_REVIEW_TURN_CHARS: usize = 20_000;
 /// Cuts every turn longer than [`MAX_REVIEW_TURN_CHARS`] and says so in it.
 fn cap_turns(session: &mut Session) {
     for id in 0..session.tree.len() {
-        let Some(n) = session.tree.node_mut(id) else {
+        let Some(mut n) = session.tree.node_mut(id) else {
             continue;
         };
         if let Some((cut, _)) = n.text.char_indices().nth(MAX_REVIEW_TURN_CHARS) {
@@ -166,7 +166,7 @@ pub fn open_for_review(path: &Path) -> Result<Session, TranscriptError> {
         .map(|&(id, text)| (id, score_turn(text)))
         .collect();
     for (id, s) in scored {
-        if let Some(n) = session.tree.node_mut(id) {
+        if let Some(mut n) = session.tree.node_mut(id) {
             n.sentiment = Some(s);
         }
     }

@@ -3,6 +3,9 @@
 //! the path from the root to `current`; rewinding moves `current` up,
 //! continuing from an earlier turn grows a new branch beside the old one.
 
+use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+
 use serde::{Deserialize, Serialize};
 
 use crate::lm::LstmState;
@@ -118,6 +121,182 @@ pub enum TreeError {
 pub struct StoryTree {
     nodes: Vec<Node>,
     current: NodeId,
+    /// Derived from `nodes`, never stored: rebuilt after loading.
+    #[serde(skip)]
+    totals: Totals,
+}
+
+/// Figures of the path from the root to one node, inclusive: what the
+/// review shows of the current branch. Kept per node, so reading the
+/// current branch's figures does not walk it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PathTotals {
+    pub turns: usize,
+    pub player_turns: usize,
+    pub words: usize,
+    pub generated_chars: usize,
+    pub generation_seconds: f32,
+    /// The sum of the sentiment scores, in path order, over `scored` turns.
+    pub sentiment_sum: f32,
+    pub scored: usize,
+    /// (1-based turn on the path, score) of the first highest score.
+    pub max: Option<(usize, f32)>,
+    /// (1-based turn on the path, score) of the first lowest score.
+    pub min: Option<(usize, f32)>,
+}
+
+impl PathTotals {
+    fn empty() -> PathTotals {
+        // Sums start where `Iterator::sum` starts, so a path's sums equal
+        // those of its turns summed in order, bit for bit.
+        let zero: f32 = std::iter::empty::<f32>().sum();
+        PathTotals {
+            turns: 0,
+            player_turns: 0,
+            words: 0,
+            generated_chars: 0,
+            generation_seconds: zero,
+            sentiment_sum: zero,
+            scored: 0,
+            max: None,
+            min: None,
+        }
+    }
+
+    /// These figures with `node` (`words` of text) appended to the path.
+    fn then(mut self, node: &Node, words: usize) -> PathTotals {
+        self.turns += 1;
+        self.player_turns += usize::from(node.role == Role::Player);
+        self.words += words;
+        self.generated_chars += node.tokens;
+        self.generation_seconds += node.seconds;
+        if let Some(s) = node.sentiment {
+            self.sentiment_sum += s.score;
+            self.scored += 1;
+            // Strict comparisons: the first of equal extremes is kept.
+            if self.max.is_none_or(|m| s.score > m.1) {
+                self.max = Some((self.turns, s.score));
+            }
+            if self.min.is_none_or(|m| s.score < m.1) {
+                self.min = Some((self.turns, s.score));
+            }
+        }
+        self
+    }
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The tree's figures kept up to date as it changes, so a frame reads them
+/// instead of counting the words of every turn. Words per node and the
+/// leaf and fork counts change with each edit; path figures are redone on
+/// the next read from the earliest node changed (parents come before
+/// children, so one pass in id order is enough).
+#[derive(Clone, Default)]
+struct Totals(RefCell<TotalsInner>);
+
+#[derive(Clone, Default)]
+struct TotalsInner {
+    /// Words of each node's text; empty until first built (a loaded tree).
+    words: Vec<usize>,
+    /// Path figures of each node; those at `fresh` and after are stale.
+    paths: Vec<PathTotals>,
+    fresh: usize,
+    leaves: usize,
+    forks: usize,
+}
+
+impl TotalsInner {
+    fn built(&self, nodes: &[Node]) -> bool {
+        self.words.len() == nodes.len() && !nodes.is_empty()
+    }
+
+    /// Counts everything anew when nothing was counted yet.
+    fn build(&mut self, nodes: &[Node]) {
+        if self.built(nodes) {
+            return;
+        }
+        self.words = nodes.iter().map(|n| word_count(&n.text)).collect();
+        self.leaves = nodes.iter().filter(|n| n.children.is_empty()).count();
+        self.forks = nodes.iter().filter(|n| n.children.len() > 1).count();
+        self.paths.clear();
+        self.fresh = 0;
+    }
+
+    /// A node's children went from `before` to `after` in number.
+    fn children_changed(&mut self, before: usize, after: usize) {
+        self.leaves = self.leaves + usize::from(after == 0) - usize::from(before == 0);
+        self.forks = self.forks + usize::from(after > 1) - usize::from(before > 1);
+    }
+
+    fn stale_from(&mut self, id: NodeId) {
+        self.fresh = self.fresh.min(id);
+    }
+
+    fn path(&mut self, nodes: &[Node], id: NodeId) -> Option<PathTotals> {
+        self.build(nodes);
+        if self.fresh < nodes.len() {
+            self.paths.truncate(self.fresh);
+            for (i, n) in nodes.iter().enumerate().skip(self.fresh) {
+                let before = match n.parent {
+                    Some(p) if p < i => self.paths[p],
+                    _ => PathTotals::empty(),
+                };
+                let words = self.words.get(i).copied().unwrap_or(0);
+                self.paths.push(before.then(n, words));
+            }
+            self.fresh = nodes.len();
+        }
+        self.paths.get(id).copied()
+    }
+}
+
+impl PartialEq for Totals {
+    /// Derived from the nodes, which are compared already.
+    fn eq(&self, _: &Totals) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Totals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Totals")
+    }
+}
+
+/// A node open for changes; when it is dropped the tree's figures take the
+/// changes in (its words, whether it is a leaf or a fork, its path figures).
+pub struct NodeMut<'a> {
+    tree: &'a mut StoryTree,
+    id: NodeId,
+    children: usize,
+}
+
+impl Deref for NodeMut<'_> {
+    type Target = Node;
+    fn deref(&self) -> &Node {
+        &self.tree.nodes[self.id]
+    }
+}
+
+impl DerefMut for NodeMut<'_> {
+    fn deref_mut(&mut self) -> &mut Node {
+        &mut self.tree.nodes[self.id]
+    }
+}
+
+impl Drop for NodeMut<'_> {
+    fn drop(&mut self) {
+        let node = &self.tree.nodes[self.id];
+        let t = self.tree.totals.0.get_mut();
+        if let Some(w) = t.words.get_mut(self.id) {
+            *w = word_count(&node.text);
+        }
+        t.children_changed(self.children, node.children.len());
+        t.stale_from(self.id);
+    }
 }
 
 impl StoryTree {
@@ -125,6 +304,7 @@ impl StoryTree {
         StoryTree {
             nodes: vec![Node::new(0, None, Role::Opening, opening)],
             current: 0,
+            totals: Totals::default(),
         }
     }
 
@@ -148,8 +328,32 @@ impl StoryTree {
         self.nodes.get(id)
     }
 
-    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
-        self.nodes.get_mut(id)
+    /// A node to change; the tree's figures follow when it is dropped.
+    pub fn node_mut(&mut self, id: NodeId) -> Option<NodeMut<'_>> {
+        let children = self.nodes.get(id)?.children.len();
+        self.totals.0.get_mut().build(&self.nodes);
+        Some(NodeMut {
+            tree: self,
+            id,
+            children,
+        })
+    }
+
+    /// Figures of the current branch (root to `current`).
+    pub fn branch_totals(&self) -> PathTotals {
+        self.path_totals(self.current)
+            .unwrap_or_else(PathTotals::empty)
+    }
+
+    /// Figures of the path from the root to `id`.
+    pub fn path_totals(&self, id: NodeId) -> Option<PathTotals> {
+        self.totals.0.borrow_mut().path(&self.nodes, id)
+    }
+
+    fn leaf_and_fork_counts(&self) -> (usize, usize) {
+        let mut t = self.totals.0.borrow_mut();
+        t.build(&self.nodes);
+        (t.leaves, t.forks)
     }
 
     pub fn nodes(&self) -> &[Node] {
@@ -162,6 +366,14 @@ impl StoryTree {
             return Err(TreeError::NoSuchNode(parent));
         }
         let id = self.nodes.len();
+        let t = self.totals.0.get_mut();
+        t.build(&self.nodes);
+        t.words.push(word_count(text));
+        // The new node is a leaf.
+        t.leaves += 1;
+        let siblings = self.nodes[parent].children.len();
+        t.children_changed(siblings, siblings + 1);
+        t.stale_from(id);
         self.nodes.push(Node::new(id, Some(parent), role, text));
         self.nodes[parent].children.push(id);
         self.set_current(id)?;
@@ -178,6 +390,14 @@ impl StoryTree {
             Some(p) if id == newest && node.children.is_empty() => p,
             _ => return Err(TreeError::NotNewestLeaf(id)),
         };
+        let t = self.totals.0.get_mut();
+        t.build(&self.nodes);
+        t.words.pop();
+        // The removed node was a leaf.
+        t.leaves = t.leaves.saturating_sub(1);
+        let siblings = self.nodes[parent].children.len();
+        t.children_changed(siblings, siblings.saturating_sub(1));
+        t.stale_from(id);
         self.nodes.pop();
         let p = &mut self.nodes[parent];
         p.children.retain(|&c| c != id);
@@ -262,16 +482,20 @@ impl StoryTree {
 
     /// Leaves that are not on the current branch: branches the player left behind.
     pub fn abandoned_leaves(&self) -> usize {
-        let branch = self.branch();
-        self.nodes
-            .iter()
-            .filter(|n| n.children.is_empty() && !branch.contains(&n.id))
-            .count()
+        // Every node on the branch but its end has a child on it, so the
+        // end is the only leaf the branch can hold.
+        let current_is_leaf = self
+            .nodes
+            .get(self.current)
+            .is_some_and(|n| n.children.is_empty());
+        self.leaf_and_fork_counts()
+            .0
+            .saturating_sub(usize::from(current_is_leaf))
     }
 
     /// Nodes with more than one child: the places where the story forked.
     pub fn fork_count(&self) -> usize {
-        self.nodes.iter().filter(|n| n.children.len() > 1).count()
+        self.leaf_and_fork_counts().1
     }
 
     /// Checks the links after loading from disk: every parent and child

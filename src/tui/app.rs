@@ -138,7 +138,7 @@ impl App {
             // States of another model mean nothing to this one: the story
             // is read again from its text when it continues.
             for id in 0..self.session.tree.len() {
-                if let Some(n) = self.session.tree.node_mut(id) {
+                if let Some(mut n) = self.session.tree.node_mut(id) {
                     n.state = None;
                 }
             }
@@ -319,7 +319,7 @@ impl App {
     }
 
     fn score(&mut self, id: NodeId) {
-        if let Some(node) = self.session.tree.node_mut(id) {
+        if let Some(mut node) = self.session.tree.node_mut(id) {
             node.sentiment = Some(crate::sentiment::score_turn(&node.text));
         }
     }
@@ -703,7 +703,7 @@ impl App {
                     ..
                 }) = self.job.clone().filter(|j| j.id == job)
                 {
-                    if let Some(n) = self.session.tree.node_mut(fed) {
+                    if let Some(mut n) = self.session.tree.node_mut(fed) {
                         n.state = Some(state);
                     }
                 }
@@ -714,7 +714,7 @@ impl App {
                     ..
                 }) = self.job.clone().filter(|j| j.id == job)
                 {
-                    if let Some(n) = self.session.tree.node_mut(node) {
+                    if let Some(mut n) = self.session.tree.node_mut(node) {
                         n.text.push_str(&text);
                     }
                     if let Some(j) = self.job.as_mut() {
@@ -746,7 +746,7 @@ impl App {
                     self.drop_empty_passage(node);
                     return;
                 }
-                if let Some(n) = self.session.tree.node_mut(node) {
+                if let Some(mut n) = self.session.tree.node_mut(node) {
                     n.text = text;
                     n.state = Some(state);
                     n.tokens = tokens;
@@ -786,7 +786,7 @@ impl App {
                     texts,
                     self.config.story.choices,
                 );
-                if let Some(n) = self.session.tree.node_mut(node) {
+                if let Some(mut n) = self.session.tree.node_mut(node) {
                     n.choices = offer.choices.clone();
                 }
                 if offer.ask_again {

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod frame_bench;
 pub mod keys;
 pub mod lyrics;
 pub mod render;

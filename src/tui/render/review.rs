@@ -45,7 +45,7 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
     // The turns after the current one (left by a rewind) are listed dimmed,
     // so they can be selected and returned to.
     let branch = tree.trail();
-    let current = tree.branch().len();
+    let current = tree.branch_totals().turns;
     let height = area.height as usize;
     // Keep the selection in view; only visible rows are built.
     let sel = app.review_selected.min(branch.len().saturating_sub(1));
@@ -94,8 +94,8 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
 }
 
 fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: Rect) {
-    let points: Vec<(f64, f64)> = tree
-        .branch()
+    let branch = tree.branch();
+    let points: Vec<(f64, f64)> = branch
         .iter()
         .enumerate()
         .filter_map(|(i, &id)| {
@@ -104,7 +104,8 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
                 .map(|s| ((i + 1) as f64, s.score as f64))
         })
         .collect();
-    let n = tree.branch().len().max(2) as f64;
+    let n = branch.len().max(2) as f64;
+    let points = thin_arc(points, n, area.width);
     let mut extremes = Vec::new();
     if let (Some(t), Some(v)) = (st.most_positive_turn, st.max_sentiment) {
         extremes.push((t as f64, v as f64));
@@ -112,21 +113,31 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
     if let (Some(t), Some(v)) = (st.most_negative_turn, st.min_sentiment) {
         extremes.push((t as f64, v as f64));
     }
+    let chart = arc_chart(&points, &extremes, n, color(&app.config.colors.accent));
+    frame.render_widget(chart, area);
+}
+
+fn arc_chart<'a>(
+    points: &'a [(f64, f64)],
+    extremes: &'a [(f64, f64)],
+    n: f64,
+    accent: Color,
+) -> Chart<'a> {
     let datasets = vec![
         Dataset::default()
             .name("sentiment")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(Style::default().fg(color(&app.config.colors.accent)))
-            .data(&points),
+            .style(Style::default().fg(accent))
+            .data(points),
         Dataset::default()
             .name("extremes")
             .marker(Marker::Dot)
             .graph_type(GraphType::Scatter)
             .style(Style::default().fg(Color::Yellow))
-            .data(&extremes),
+            .data(extremes),
     ];
-    let chart = Chart::new(datasets)
+    Chart::new(datasets)
         .x_axis(
             Axis::default()
                 .title("turn")
@@ -138,8 +149,65 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
             Span::raw(" 0"),
             Span::raw("+1"),
         ]))
-        .legend_position(None);
-    frame.render_widget(chart, area);
+        .legend_position(None)
+}
+
+/// The arc with no more points than the chart has dot columns to show
+/// them: within a run of turns that falls on one dot column of the plot,
+/// only the first, lowest, highest and last points are kept. Lines through
+/// those light the same dots as lines through all of them, as within one
+/// column both cover the run's range; a long story's arc looks the same
+/// and is drawn in a fraction of the time (10,000 line segments took most
+/// of a frame). Short arcs are returned whole.
+pub fn thin_arc(points: Vec<(f64, f64)>, n: f64, area_width: u16) -> Vec<(f64, f64)> {
+    // The plot is the chart less its y labels (2 columns, at most a third
+    // of the width) and axis (1), as ratatui lays it out; the columns of
+    // the widths beside it are kept apart too, in case that layout shifts
+    // by one.
+    let plot = area_width.saturating_sub((area_width / 3).min(2) + 1);
+    let widest = f64::from(area_width) * 2.0;
+    if (points.len() as f64) <= 8.0 * widest || n <= 1.0 {
+        return points;
+    }
+    // Dot column of `x` at each plot width, computed as ratatui's canvas
+    // computes it (the same operations, so the same rounding).
+    let spans: Vec<f64> = (plot.saturating_sub(1).max(1)..=plot + 1)
+        .map(|w| f64::from(w) * 2.0 - 1.0)
+        .collect();
+    let columns = |x: f64| {
+        spans
+            .iter()
+            .map(move |&s| ((x - 1.0) * s / (n - 1.0)).round())
+    };
+    let mut kept = Vec::with_capacity(12 * widest as usize);
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let mut run_columns: Vec<f64> = Vec::new();
+    let flush = |run: &mut Vec<(f64, f64)>, kept: &mut Vec<(f64, f64)>| {
+        let by_score =
+            |a: &(usize, &(f64, f64)), b: &(usize, &(f64, f64))| a.1 .1.total_cmp(&b.1 .1);
+        let lo = run.iter().enumerate().min_by(by_score).map_or(0, |m| m.0);
+        let hi = run.iter().enumerate().max_by(by_score).map_or(0, |m| m.0);
+        let mut at = [0, lo, hi, run.len().saturating_sub(1)];
+        at.sort_unstable();
+        for (k, &i) in at.iter().enumerate() {
+            if k == 0 || at[k - 1] != i {
+                kept.extend(run.get(i).copied());
+            }
+        }
+        run.clear();
+    };
+    for p in points {
+        if !run.is_empty() && !columns(p.0).eq(run_columns.iter().copied()) {
+            flush(&mut run, &mut kept);
+        }
+        if run.is_empty() {
+            run_columns.clear();
+            run_columns.extend(columns(p.0));
+        }
+        run.push(p);
+    }
+    flush(&mut run, &mut kept);
+    kept
 }
 
 /// Four short lines: they fit the review pane of a 100-column terminal
@@ -172,4 +240,60 @@ fn render_stats(st: &Stats, frame: &mut Frame, area: Rect) {
         )),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::widgets::Widget;
+
+    use super::*;
+
+    /// A sentiment walk of `len` turns, some unscored.
+    fn walk(len: usize, seed: u64) -> Vec<(f64, f64)> {
+        let mut x = seed | 1;
+        let mut v = 0.0f64;
+        (1..=len)
+            .filter_map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                v = (v + ((x % 2001) as f64 / 1000.0 - 1.0) * 0.4).clamp(-1.0, 1.0);
+                (!x.is_multiple_of(7)).then_some((i as f64, v))
+            })
+            .collect()
+    }
+
+    fn draw(points: &[(f64, f64)], n: f64, width: u16, height: u16) -> Buffer {
+        let area = Rect::new(0, 0, width, height);
+        let mut buf = Buffer::empty(area);
+        let extremes = [(n / 3.0, 0.5)];
+        arc_chart(points, &extremes, n, Color::Cyan).render(area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn a_thinned_arc_draws_the_same_dots_as_the_whole_one() {
+        for (len, seed) in [(10_000, 1), (3_000, 2), (777, 3), (20_000, 4)] {
+            let points = walk(len, seed);
+            let n = len as f64;
+            for width in [12, 20, 33, 41, 58, 80] {
+                let thin = thin_arc(points.clone(), n, width);
+                if points.len() > 64 * usize::from(width) {
+                    assert!(thin.len() < points.len() / 2, "{len} turns, width {width}");
+                }
+                assert_eq!(
+                    draw(&thin, n, width, 9),
+                    draw(&points, n, width, 9),
+                    "{len} turns, width {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_arc_is_kept_whole() {
+        let points = walk(100, 5);
+        assert_eq!(thin_arc(points.clone(), 100.0, 41), points);
+    }
 }
