@@ -432,8 +432,8 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 seed,
                 cancel,
             } => {
-                // A lyrics job is short; it is stopped before it starts, and
-                // a result that arrives after a cancel is not kept.
+                // A job is stopped before it starts or between lines; a
+                // result that arrives after a cancel is not kept.
                 if cancel.is_cancelled() {
                     let _ = events.send(Event::Song {
                         job,
@@ -442,18 +442,24 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                     });
                     continue;
                 }
-                let event =
-                    match crate::lyrics::job::write(model, &mut song, &task, &settings, seed) {
-                        Ok(()) => Event::Song {
-                            job,
-                            song,
-                            cancelled: cancel.is_cancelled(),
-                        },
-                        Err(e) => Event::Error {
-                            job,
-                            message: e.to_string(),
-                        },
-                    };
+                let event = match crate::lyrics::job::write(
+                    model,
+                    &mut song,
+                    &task,
+                    &settings,
+                    seed,
+                    &|| cancel.is_cancelled(),
+                ) {
+                    Ok(()) => Event::Song {
+                        job,
+                        song,
+                        cancelled: cancel.is_cancelled(),
+                    },
+                    Err(e) => Event::Error {
+                        job,
+                        message: e.to_string(),
+                    },
+                };
                 let _ = events.send(event);
             }
         }

@@ -5,7 +5,7 @@
 use fabula::cli::lyrics::song_skeleton;
 use fabula::lm::InferenceModel;
 use fabula::lyrics::pronounce::last_word;
-use fabula::lyrics::write::{write_section, WriteSettings};
+use fabula::lyrics::write::{write_section, write_section_until, WriteSettings};
 use fabula::lyrics::{
     check, choose_line, is_function_word, LineContext, Pronouncer, RhymeScheme, Song,
 };
@@ -292,4 +292,23 @@ fn songs_save_and_load() {
     std::fs::write(&path, "{\"format\": \"fabula-song\"").unwrap();
     let err = fabula::lyrics::load_song(&path).unwrap_err().to_string();
     assert!(err.contains("song.json") && err.contains("line 1"), "{err}");
+}
+
+#[test]
+fn a_stopped_section_writes_no_more_lines() {
+    let model = shipped_lyrics_model();
+    let scheme = RhymeScheme::parse("AABB").unwrap();
+    let mut song = song_skeleton("", &["verse".into()], &scheme, Some(8)).unwrap();
+    // Stop once two lines are written (the editor's Esc mid-section).
+    let asked = std::cell::Cell::new(0);
+    let stop = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 2
+    };
+    let written = write_section_until(&model, &mut song, 0, 4, &settings(), 1, &stop).unwrap();
+    assert_eq!(written.len(), 2);
+    let texts = song.sections[0].texts();
+    assert_eq!(texts.len(), 4);
+    assert!(texts[..2].iter().all(|t| !t.trim().is_empty()), "{texts:?}");
+    assert!(texts[2..].iter().all(|t| t.trim().is_empty()), "{texts:?}");
 }

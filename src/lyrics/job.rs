@@ -4,7 +4,7 @@
 use crate::lm::InferenceModel;
 
 use super::song::{Song, SongError};
-use super::write::{state_before, write_line, write_section, WriteSettings};
+use super::write::{state_before, write_line, write_section_until, WriteSettings};
 
 /// How lines are drawn, from the `[lyrics]` settings.
 pub fn write_settings(config: &crate::config::LyricsConfig) -> WriteSettings {
@@ -27,19 +27,21 @@ pub enum LyricsTask {
     RewriteLine { section: usize, line: usize },
 }
 
-/// Does `task` on `song`; the song comes back changed.
+/// Does `task` on `song`; the song comes back changed. `stop` is asked
+/// between lines of a section: once it says yes, no more lines are written.
 pub fn write(
     model: &InferenceModel,
     song: &mut Song,
     task: &LyricsTask,
     settings: &WriteSettings,
     seed: u64,
+    stop: &dyn Fn() -> bool,
 ) -> Result<(), SongError> {
     match *task {
         LyricsTask::Section { section, lines } => {
             let target = song.resolve(section)?;
             let n = song.section(target)?.lines.len().max(lines);
-            write_section(model, song, target, n, settings, seed)?;
+            write_section_until(model, song, target, n, settings, seed, stop)?;
         }
         LyricsTask::NextLine { section } => {
             let count = song.content(section)?.lines.len();

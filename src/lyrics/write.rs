@@ -717,6 +717,20 @@ pub fn write_section(
     settings: &WriteSettings,
     seed: u64,
 ) -> Result<Vec<WrittenLine>, super::song::SongError> {
+    write_section_until(model, song, section, lines, settings, seed, &|| false)
+}
+
+/// [`write_section`] that asks `stop` before each line and writes no more
+/// once it says yes (the lines written so far stay).
+pub fn write_section_until(
+    model: &InferenceModel,
+    song: &mut Song,
+    section: usize,
+    lines: usize,
+    settings: &WriteSettings,
+    seed: u64,
+    stop: &dyn Fn() -> bool,
+) -> Result<Vec<WrittenLine>, super::song::SongError> {
     let target = song.resolve(section)?;
     let (scheme, syllables) = {
         let s = song.section(target)?;
@@ -729,6 +743,9 @@ pub fn write_section(
     let mut written = Vec::new();
     let count = song.section(target)?.lines.len();
     for i in 0..count {
+        if stop() {
+            break;
+        }
         let line = &song.section(target)?.lines[i];
         if line.locked {
             let text = line.text.clone();
