@@ -126,6 +126,27 @@ pub enum ConfigError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Value {
+        path: PathBuf,
+        source: InvalidConfig,
+    },
+}
+
+/// A setting that parses but is out of range: which section and key, and
+/// what it must be.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidConfig {
+    #[error("[sampling] {0}")]
+    Sampling(#[from] crate::lm::sample::SamplingError),
+    #[error("[{section}] {key} {rule}")]
+    Value {
+        section: &'static str,
+        key: &'static str,
+        rule: String,
+    },
+    #[error("[colors] {key}: {value:?} is not a colour name or #rrggbb")]
+    Colour { key: &'static str, value: String },
 }
 
 impl Config {
@@ -154,53 +175,53 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        cfg.validate().map_err(|message| ConfigError::Invalid {
+        cfg.validate().map_err(|source| ConfigError::Value {
             path: path.to_path_buf(),
-            message,
+            source,
         })?;
         Ok(cfg)
     }
 
-    pub fn validate(&self) -> Result<(), String> {
-        self.sampling
-            .validate()
-            .map_err(|m| format!("[sampling] {m}"))?;
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        self.sampling.validate()?;
         let s = &self.story;
+        let out_of = |section, key, rule: String| InvalidConfig::Value { section, key, rule };
         if !(1..=9).contains(&s.choices) {
-            return Err(format!(
-                "[story] choices must be between 1 and 9, got {}",
-                s.choices
-            ));
+            let rule = format!("must be between 1 and 9, got {}", s.choices);
+            return Err(out_of("story", "choices", rule));
         }
         if s.min_passage_chars > s.max_passage_chars || s.max_passage_chars == 0 {
-            return Err("[story] min_passage_chars must not exceed max_passage_chars (which must be positive)".into());
+            let rule = "must not exceed max_passage_chars (which must be positive)".into();
+            return Err(out_of("story", "min_passage_chars", rule));
         }
         if !(0.0..=10.0).contains(&s.choice_temperature) {
-            return Err("[story] choice_temperature must be between 0 and 10".into());
+            let rule = "must be between 0 and 10".into();
+            return Err(out_of("story", "choice_temperature", rule));
         }
         if s.max_passage_chars > 20_000 {
-            return Err(format!(
-                "[story] max_passage_chars must be at most 20000, got {}",
-                s.max_passage_chars
-            ));
+            let rule = format!("must be at most 20000, got {}", s.max_passage_chars);
+            return Err(out_of("story", "max_passage_chars", rule));
         }
         if !(1..=64).contains(&s.candidates) {
-            return Err("[story] candidates must be between 1 and 64".into());
+            let rule = "must be between 1 and 64".into();
+            return Err(out_of("story", "candidates", rule));
         }
         if !(s.action_bias.is_finite() && (0.0..=10.0).contains(&s.action_bias)) {
-            return Err("[story] action_bias must be between 0 and 10".into());
+            let rule = "must be between 0 and 10".into();
+            return Err(out_of("story", "action_bias", rule));
         }
         if !(1..=64).contains(&s.steering_candidates) {
-            return Err("[story] steering_candidates must be between 1 and 64".into());
+            let rule = "must be between 1 and 64".into();
+            return Err(out_of("story", "steering_candidates", rule));
         }
         if !(1..=64).contains(&self.lyrics.candidates) {
-            return Err("[lyrics] candidates must be between 1 and 64".into());
+            let rule = "must be between 1 and 64".into();
+            return Err(out_of("lyrics", "candidates", rule));
         }
         let t = self.lyrics.temperature;
         if !(t.is_finite() && (0.0..=10.0).contains(&t)) {
-            return Err(format!(
-                "[lyrics] temperature must be between 0 and 10, got {t}"
-            ));
+            let rule = format!("must be between 0 and 10, got {t}");
+            return Err(out_of("lyrics", "temperature", rule));
         }
         for (key, value) in [
             ("accent", &self.colors.accent),
@@ -210,9 +231,10 @@ impl Config {
             ("neutral", &self.colors.neutral),
         ] {
             if value.parse::<ratatui::style::Color>().is_err() {
-                return Err(format!(
-                    "[colors] {key}: {value:?} is not a colour name or #rrggbb"
-                ));
+                return Err(InvalidConfig::Colour {
+                    key,
+                    value: value.clone(),
+                });
             }
         }
         Ok(())
@@ -290,6 +312,40 @@ mod tests {
         assert!(err.contains("accent"), "{err}");
         let err = Config::parse(p, "[story\n").unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn an_out_of_range_value_says_its_section_and_key() {
+        let p = Path::new("c.toml");
+        let err = Config::parse(p, "[lyrics]\ntemperature = 11.0\n").unwrap_err();
+        match err {
+            ConfigError::Value {
+                source:
+                    InvalidConfig::Value {
+                        section: "lyrics",
+                        key: "temperature",
+                        ..
+                    },
+                ..
+            } => {}
+            other => panic!("{other:?}"),
+        }
+        let err = Config::parse(p, "[colors]\naccent = \"blurple\"\n").unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::Value {
+                source: InvalidConfig::Colour { key: "accent", .. },
+                ..
+            }
+        ));
+        let err = Config::parse(p, "[sampling]\ntop_p = 0.0\n").unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::Value {
+                source: InvalidConfig::Sampling(_),
+                ..
+            }
+        ));
     }
 
     #[test]
