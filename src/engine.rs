@@ -26,6 +26,20 @@ pub enum ModelSlot {
     Lyrics,
 }
 
+impl ModelSlot {
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelSlot::Story => "story",
+            ModelSlot::Lyrics => "lyrics",
+        }
+    }
+}
+
+/// A request for a model this engine was not given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no {} model is loaded", .0.name())]
+pub struct NotLoaded(pub ModelSlot);
+
 /// A cancellation flag shared by the UI and one job.
 #[derive(Clone, Debug, Default)]
 pub struct CancelToken(Arc<AtomicBool>);
@@ -183,14 +197,12 @@ impl Models {
         }
     }
 
-    fn get(&self, slot: ModelSlot) -> Result<&InferenceModel, String> {
+    fn get(&self, slot: ModelSlot) -> Result<&InferenceModel, NotLoaded> {
         let model = match slot {
             ModelSlot::Story => &self.story,
             ModelSlot::Lyrics => &self.lyrics,
         };
-        model
-            .as_deref()
-            .ok_or_else(|| format!("no {slot:?} model is loaded").to_lowercase())
+        model.as_deref().ok_or(NotLoaded(slot))
     }
 }
 
@@ -258,7 +270,8 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
         let model = match (job_of(&request), models.get(slot_of(&request))) {
             (None, _) => break,
             (Some(_), Ok(model)) => model,
-            (Some(job), Err(message)) => {
+            (Some(job), Err(e)) => {
+                let message = e.to_string();
                 let _ = events.send(Event::Error { job, message });
                 continue;
             }

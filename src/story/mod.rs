@@ -9,6 +9,7 @@ pub mod saver;
 pub mod session;
 pub mod state_codec;
 pub mod tree;
+pub mod turns;
 
 pub use mood::Mood;
 pub use session::{Session, SessionError};

@@ -561,17 +561,11 @@ impl App {
         if self.stage != Stage::Playing || self.busy() {
             return;
         }
-        let tree = &self.session.tree;
-        let branch = tree.branch();
-        // Back to the turn before the last player action on the branch.
-        let last_player = branch
-            .iter()
-            .rposition(|&id| tree.node(id).map(|n| n.role) == Some(Role::Player));
-        let Some(pos) = last_player.filter(|&p| p > 0) else {
+        let Some(target) = crate::story::turns::undo_target(&self.session.tree) else {
             self.status = "Nothing to undo: this is the opening.".into();
             return;
         };
-        self.go_to(branch[pos - 1]);
+        self.go_to(target);
         self.status =
             "Rewound one turn; the undone turns stay in the review pane (Enter there returns)."
                 .into();
@@ -637,21 +631,17 @@ impl App {
     /// story goes back to where it was, and an action that got no answer
     /// returns to the input to be changed or sent again.
     fn drop_empty_passage(&mut self, node: NodeId) {
-        let Ok(parent) = self.session.tree.remove_newest(node) else {
+        let Some(dropped) = crate::story::turns::drop_empty_passage(&mut self.session.tree, node)
+        else {
             return;
         };
-        let mut back_to = self.session.tree.deepest_visited(parent);
+        let back_to = dropped.back_to;
         let mut said = "Stopped before the narrator wrote anything.";
-        if back_to == parent && self.node_role(parent) == Some(Role::Player) {
-            let action = self.session.tree.node(parent).map(|n| n.text.clone());
-            if let (Ok(before), Some(action)) = (self.session.tree.remove_newest(parent), action) {
-                if self.input.is_empty() {
-                    self.input = action;
-                }
-                back_to = before;
-                said =
-                    "Stopped before the narrator wrote anything; your action is back in the input.";
+        if let Some(action) = dropped.unanswered {
+            if self.input.is_empty() {
+                self.input = action;
             }
+            said = "Stopped before the narrator wrote anything; your action is back in the input.";
         }
         if back_to == self.session.tree.root()
             && self
