@@ -98,6 +98,28 @@ pub fn songs_dir() -> PathBuf {
     data_dir().join("songs")
 }
 
+/// A session's file in `sessions`. The id must name a file and nothing
+/// else (no separators, no `..`), so a session read from disk or named on
+/// the command line can never point outside its folder.
+pub fn session_file(
+    sessions: &Path,
+    id: &str,
+) -> Result<PathBuf, crate::story::session::InvalidId> {
+    crate::story::session::check_id(id)?;
+    Ok(sessions.join(format!("{id}.json")))
+}
+
+/// A story's export `<id>.<ext>` in `exports`, with the id checked as for
+/// [`session_file`].
+pub fn export_file(
+    exports: &Path,
+    id: &str,
+    ext: &str,
+) -> Result<PathBuf, crate::story::session::InvalidId> {
+    crate::story::session::check_id(id)?;
+    Ok(exports.join(format!("{id}.{ext}")))
+}
+
 /// Where a story's exports go: `exports` beside its sessions folder.
 pub fn exports_dir(sessions: &Path) -> PathBuf {
     sessions
@@ -108,6 +130,23 @@ pub fn exports_dir(sessions: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_and_export_files_stay_in_their_folder() {
+        let dir = Path::new("/data/sessions");
+        assert_eq!(
+            session_file(dir, "1700000000-12345").unwrap(),
+            dir.join("1700000000-12345.json")
+        );
+        assert_eq!(
+            export_file(dir, "1700000000-12345", "md").unwrap(),
+            dir.join("1700000000-12345.md")
+        );
+        for bad in ["../x", "a/b", "", "..", "/etc/passwd", "a\\b"] {
+            assert!(session_file(dir, bad).is_err(), "{bad:?}");
+            assert!(export_file(dir, bad, "txt").is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_missing_model_is_an_error_naming_it_and_where_it_was_looked_for() {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::session::{check_id, Session};
+use super::session::Session;
 
 #[derive(Debug, Error)]
 pub enum ExportError {
@@ -22,9 +22,8 @@ pub enum ExportError {
 pub fn export(session: &Session, dir: &Path) -> Result<(), ExportError> {
     // File names come only from an id that names a file and nothing else
     // (loading checks it too), so an export stays in its folder.
-    check_id(&session.id)?;
     let write = |ext: &str, text: String| {
-        let path = dir.join(format!("{}.{ext}", session.id));
+        let path = crate::paths::export_file(dir, &session.id, ext)?;
         crate::fsutil::write_atomic(&path, text.as_bytes())
             .map_err(|source| ExportError::Write { path, source })
     };

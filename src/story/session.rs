@@ -266,8 +266,7 @@ pub fn resume_path(dir: &Path, which: &str) -> Result<PathBuf, ResumeError> {
             }),
         };
     }
-    check_id(which)?;
-    Ok(dir.join(format!("{which}.json")))
+    Ok(crate::paths::session_file(dir, which)?)
 }
 
 /// An advisory lock that one fabula holds on a session while it plays it,

@@ -305,7 +305,9 @@ impl App {
     fn start_story(&mut self, genre: &str, opening: &str) {
         self.session = Session::new(genre, opening, self.model_stamp.clone());
         self.session.mood = self.mood;
-        self.session_path = Some(self.data_dir.join(format!("{}.json", self.session.id)));
+        // A new session's id is generated (digits and a dash), so it is
+        // always a valid file name; `None` would only turn autosave off.
+        self.session_path = crate::paths::session_file(&self.data_dir, &self.session.id).ok();
         self.stage = Stage::Playing;
         self.score(0);
         // As in a text adventure, the opening sets the scene and the player
