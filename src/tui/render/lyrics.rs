@@ -5,24 +5,19 @@
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::{color, help, status, MIN_HEIGHT, MIN_WIDTH};
+use super::{color, help, status};
 use crate::lyrics::{check, Section, Song};
 use crate::tui::keys::Mode;
 use crate::tui::lyrics::{LyricsApp, Typing};
 
 pub fn render(app: &LyricsApp, frame: &mut Frame) {
-    let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "Terminal too small: {}x{}. fabula needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
-            area.width, area.height
-        );
-        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+    if super::too_small(frame) {
         return;
     }
+    let area = frame.area();
     let accent = color(&app.config.colors.accent);
     let [main, status_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);

@@ -91,16 +91,26 @@ pub fn layout(area: Rect, app: &App) -> Areas {
     }
 }
 
-pub fn render(app: &App, frame: &mut Frame) {
+/// Says so and returns true when the terminal is smaller than any screen
+/// can be drawn in.
+pub fn too_small(frame: &mut Frame) -> bool {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "Terminal too small: {}x{}. fabula needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
-            area.width, area.height
-        );
-        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    let msg = format!(
+        "Terminal too small: {}x{}. fabula needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+    true
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    if too_small(frame) {
         return;
     }
+    let area = frame.area();
     let areas = layout(area, app);
     if areas.story.area() > 0 {
         story::render(app, frame, areas.story);
