@@ -299,9 +299,56 @@ impl StopFilter {
     }
 }
 
+/// Log-probabilities of `logits`, written into `out` (reused, so a loop
+/// allocates once). Non-finite logits (masked tokens) get `-inf`, and so
+/// does every token when none is finite.
+pub fn log_softmax_into(logits: &[f32], out: &mut Vec<f32>) {
+    out.clear();
+    let max = logits
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        out.resize(logits.len(), f32::NEG_INFINITY);
+        return;
+    }
+    let sum: f32 = logits
+        .iter()
+        .filter(|l| l.is_finite())
+        .map(|&l| (l - max).exp())
+        .sum();
+    let log_sum = sum.ln() + max;
+    out.extend(logits.iter().map(|&l| {
+        if l.is_finite() {
+            l - log_sum
+        } else {
+            f32::NEG_INFINITY
+        }
+    }));
+}
+
+/// [`log_softmax_into`] into a new vector.
+pub fn log_softmax(logits: &[f32]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(logits.len());
+    log_softmax_into(logits, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_softmax_sums_to_one_and_keeps_masked_tokens_impossible() {
+        let lp = log_softmax(&[1.0, 2.0, f32::NEG_INFINITY, 0.5]);
+        let total: f32 = lp.iter().map(|l| l.exp()).sum();
+        assert!((total - 1.0).abs() < 1e-5);
+        assert_eq!(lp[2], f32::NEG_INFINITY);
+        let mut out = vec![9.0; 7];
+        log_softmax_into(&[f32::NEG_INFINITY; 3], &mut out);
+        assert_eq!(out, vec![f32::NEG_INFINITY; 3]);
+    }
 
     fn config(temperature: f32, top_k: usize, top_p: f32) -> SamplingConfig {
         SamplingConfig {

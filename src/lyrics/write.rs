@@ -19,6 +19,7 @@
 //! those, where the model finds the line and its end most probable.
 use crate::lm::generate::{fan_out, feed, seeded_samplers, step_streams};
 use crate::lm::kernels::on_compute_pool;
+use crate::lm::sample::{log_softmax, log_softmax_into};
 use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
 
 use super::choose::{
@@ -31,7 +32,7 @@ use super::song::Song;
 
 #[cfg(test)]
 mod tests {
-    use super::{allowed_syllables, log_softmax};
+    use super::allowed_syllables;
 
     #[test]
     fn syllables_a_rhyme_word_may_have() {
@@ -41,14 +42,6 @@ mod tests {
         assert_eq!(allowed_syllables(8, Some(8)), 0b10);
         assert_eq!(allowed_syllables(10, Some(8)), 0);
         assert_eq!(allowed_syllables(0, None) & 1, 0);
-    }
-
-    #[test]
-    fn log_softmax_sums_to_one() {
-        let lp = log_softmax(&[1.0, 2.0, f32::NEG_INFINITY, 0.5]);
-        let total: f32 = lp.iter().map(|l| l.exp()).sum();
-        assert!((total - 1.0).abs() < 1e-5);
-        assert_eq!(lp[2], f32::NEG_INFINITY);
     }
 }
 
@@ -277,6 +270,7 @@ fn sample_lines(
         // that of ending the line instead.
         let mut logprob = vec![0.0f64; n];
         let mut end_here = vec![0.0f64; n];
+        let mut lp = Vec::with_capacity(vocab.len());
         let mut done = vec![false; n];
         // Syllables of each line's finished words.
         let mut counted = vec![0usize; n];
@@ -291,7 +285,7 @@ fn sample_lines(
             for &i in &active {
                 // The model's own probabilities, before the newline is held
                 // back and before temperature.
-                let lp = log_softmax(&logits[i]);
+                log_softmax_into(&logits[i], &mut lp);
                 if let (Some(nl), Some(min)) = (newline, min_syllables) {
                     if counted[i] < min {
                         if let Some(l) = logits[i].get_mut(nl) {
@@ -474,33 +468,6 @@ impl Ord for Item {
     }
 }
 
-fn log_softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .fold(f32::NEG_INFINITY, f32::max);
-    if !max.is_finite() {
-        return vec![f32::NEG_INFINITY; logits.len()];
-    }
-    let sum: f32 = logits
-        .iter()
-        .filter(|l| l.is_finite())
-        .map(|&l| (l - max).exp())
-        .sum();
-    let log_sum = sum.ln() + max;
-    logits
-        .iter()
-        .map(|&l| {
-            if l.is_finite() {
-                l - log_sum
-            } else {
-                f32::NEG_INFINITY
-            }
-        })
-        .collect()
-}
-
 /// Syllable counts (as a bit mask) a word may have after a prefix of
 /// `prefix` syllables so the line stays within one of `target`.
 fn allowed_syllables(prefix: usize, target: Option<u8>) -> u32 {
@@ -534,8 +501,7 @@ fn search_rhyme(
     let mut seen = std::collections::HashSet::new();
     for c in cands {
         for b in &c.boundaries {
-            let (at, state) = (&b.at, &b.state);
-            let Some(prefix) = clean_candidate(&c.text[..*at]) else {
+            let Some(prefix) = clean_candidate(&c.text[..b.at]) else {
                 continue;
             };
             if !seen.insert(prefix.clone()) {
@@ -549,8 +515,8 @@ fn search_rhyme(
             let archaic = prefix.split_whitespace().any(is_archaic);
             let unknown = unknown_words(p, &prefix) as f64 * UNKNOWN_WORD_PENALTY;
             let mut logits = vec![0.0; net.vocab_size()];
-            net.logits(state, &mut logits);
-            expanded.push((state.clone(), log_softmax(&logits)));
+            net.logits(&b.state, &mut logits);
+            expanded.push((b.state.clone(), log_softmax(&logits)));
             roots.push(Root {
                 prefix,
                 allowed,
@@ -640,14 +606,9 @@ fn search_rhyme(
             if let Some(w) = n.word {
                 let syl = set.syllables[w as usize];
                 if r.allowed & (1 << syl.min(31)) != 0 {
-                    let end: f64 = set
-                        .end_tokens
-                        .iter()
-                        .map(|&t| f64::from(lp[t as usize]).exp())
-                        .sum();
+                    let end = log_total(&lp, &set.end_tokens);
                     // The root's penalty is already in the item's score.
-                    let score =
-                        item.score + end.max(1e-12).ln() - (penalty(r, w as usize) - r.penalty);
+                    let score = item.score + end - (penalty(r, w as usize) - r.penalty);
                     if best.is_none_or(|b| score > b.0) {
                         best = Some((score, root, w));
                     }

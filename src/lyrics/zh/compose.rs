@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use crate::lm::sample::Rng;
+use crate::lm::sample::{log_softmax_into, Rng};
 use crate::lm::{InferenceModel, LstmState, Scratch};
 
 use super::check::{has_tone_rules, prescribed};
@@ -127,14 +127,6 @@ struct Need {
     tone: Option<Tone>,
     /// The first line's 2nd character of regulated verse: a known tone.
     some_tone: bool,
-}
-
-fn log_softmax(logits: &[f32], out: &mut Vec<f32>) {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = logits.iter().map(|&x| (x - max).exp()).sum();
-    let log_z = max + sum.ln();
-    out.clear();
-    out.extend(logits.iter().map(|&x| x - log_z));
 }
 
 struct Draw<'a> {
@@ -288,7 +280,7 @@ pub fn compose(
                         line: li + 1,
                         pos: pos + 1,
                     })?;
-                log_softmax(&outs[c], &mut lsm);
+                log_softmax_into(&outs[c], &mut lsm);
                 let used = uses[c].entry(tok).or_insert(0);
                 scores[c] +=
                     lsm[tok as usize] as f64 - settings.repeat_penalty as f64 * *used as f64;
@@ -309,7 +301,7 @@ pub fn compose(
         let mut best = 0;
         let mut best_score = f64::NEG_INFINITY;
         for c in 0..k {
-            log_softmax(&outs[c], &mut lsm);
+            log_softmax_into(&outs[c], &mut lsm);
             let s = (scores[c] + lsm.get(punct as usize).copied().unwrap_or(-20.0) as f64)
                 / (spec.chars + 1) as f64;
             if s > best_score {
