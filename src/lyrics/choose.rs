@@ -293,19 +293,25 @@ pub fn choose_line_with(
     candidates
         .iter()
         .enumerate()
-        .filter_map(|(index, raw)| {
-            let text = clean_candidate(raw)?;
-            let (score, syllables) = score_line(p, &text, ctx);
-            Some(Choice {
-                index,
-                text,
-                syllables,
-                rhyme_satisfied: !score.rhyme_missed,
-                score,
-            })
-        })
+        .filter_map(|(index, raw)| Choice::scored(p, index, raw, ctx))
         // min_by_key keeps the first of equal keys; the index makes that explicit.
         .min_by_key(|c| (c.score.rank(), c.index))
+}
+
+impl Choice {
+    /// Candidate `index`, cleaned and scored; `None` when nothing is left
+    /// after cleaning.
+    fn scored(p: &Pronouncer, index: usize, raw: &str, ctx: &LineContext) -> Option<Choice> {
+        let text = clean_candidate(raw)?;
+        let (score, syllables) = score_line(p, &text, ctx);
+        Some(Choice {
+            index,
+            text,
+            syllables,
+            rhyme_satisfied: !score.rhyme_missed,
+            score,
+        })
+    }
 }
 
 /// Nats of model log-probability one syllable off the target costs in
@@ -326,29 +332,21 @@ pub fn choose_fluent(candidates: &[(String, f64)], ctx: &LineContext) -> Option<
     let p = Pronouncer::builtin();
     let mut best: Option<(Choice, f64)> = None;
     for (index, (raw, logprob)) in candidates.iter().enumerate() {
-        let Some(text) = clean_candidate(raw) else {
+        let Some(choice) = Choice::scored(p, index, raw, ctx) else {
             continue;
         };
-        let (score, syllables) = score_line(p, &text, ctx);
+        let score = &choice.score;
         let value = logprob
             - SYLLABLE_NATS * score.syllable_distance as f64
             - SOFT_NATS * score.soft.total() as f64;
-        let hard = hard_rank(&score);
+        let hard = hard_rank(score);
+        // Ties go to the earlier candidate, as in `choose_line`.
         let better = best.as_ref().is_none_or(|(b, v)| {
             let bh = hard_rank(&b.score);
             hard < bh || (hard == bh && value > *v)
         });
         if better {
-            best = Some((
-                Choice {
-                    index,
-                    text,
-                    syllables,
-                    rhyme_satisfied: !score.rhyme_missed,
-                    score,
-                },
-                value,
-            ));
+            best = Some((choice, value));
         }
     }
     best.map(|(c, _)| c)
