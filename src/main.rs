@@ -10,6 +10,10 @@ fn main() {
         eprintln!("fabula: {e}");
         std::process::exit(1);
     }
+    if let Err(e) = fabula::lm::weights::WeightFormat::init_from_env() {
+        eprintln!("fabula: {}: {e}", fabula::lm::weights::WEIGHTS_VAR);
+        std::process::exit(1);
+    }
     // Commands that take no settings from it still refuse a bad --config.
     let checked = match (&args.command, &args.config) {
         (

@@ -376,3 +376,50 @@ fn bench_frames_prints_its_figures() {
     let p99: f64 = kv["frame_p99_ms"].parse().unwrap();
     assert!(p50 > 0.0 && p99 >= p50, "{last}");
 }
+
+#[test]
+fn a_weight_format_is_chosen_by_name_and_a_bad_one_stops_fabula() {
+    let out = fabula()
+        .args([
+            "generate",
+            "--prompt",
+            "You stand",
+            "--max-tokens",
+            "40",
+            "--seed",
+            "3",
+        ])
+        .env("FABULA_WEIGHTS", "fp8")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("FABULA_WEIGHTS") && err.contains("\"fp8\"") && err.contains("int8"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    // Each format samples from the shipped model; int8 text is its own
+    // (weights differ), and is still text.
+    for format in ["f32", "bf16", "int8"] {
+        let out = fabula()
+            .args([
+                "generate",
+                "--prompt",
+                "You stand",
+                "--max-tokens",
+                "40",
+                "--seed",
+                "3",
+            ])
+            .env("FABULA_WEIGHTS", format)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).len() > 20, "{format}");
+    }
+}

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fabula::lm::generate::step_streams;
 use fabula::lm::kernels::{on_compute_pool, Kernels, SimdLevel, MAX_BATCH};
+use fabula::lm::weights::WeightFormat;
 use fabula::lm::{InferenceModel, Scratch};
 
 struct Counting;
@@ -33,7 +34,7 @@ static COUNTING: Counting = Counting;
 
 /// An untrained two-layer model, large enough that its layers are split
 /// over two cores.
-fn model(dir: &std::path::Path, kernels: Kernels) -> InferenceModel {
+fn model(dir: &std::path::Path, kernels: Kernels, format: WeightFormat) -> InferenceModel {
     let text: String = ('a'..='z').chain(" .,".chars()).collect();
     let vocab = fabula::lm::Vocab::from_texts([text.as_str()], 1, 64);
     let hyper = fabula::lm::HyperParams {
@@ -57,14 +58,16 @@ fn model(dir: &std::path::Path, kernels: Kernels) -> InferenceModel {
     };
     let stem = dir.join("alloc");
     fabula::lm::checkpoint::save(&vs, &card, &stem).unwrap();
-    InferenceModel::load_with(&stem, kernels).unwrap()
+    InferenceModel::load_as(&stem, kernels, format).unwrap()
 }
 
 #[test]
 fn a_model_step_allocates_nothing_once_its_buffers_have_grown() {
     let dir = tempfile::tempdir().unwrap();
-    for level in SimdLevel::supported() {
-        let model = model(dir.path(), Kernels::new(level).unwrap());
+    let formats = WeightFormat::ALL.into_iter();
+    for (level, format) in SimdLevel::supported().flat_map(|l| formats.clone().map(move |f| (l, f)))
+    {
+        let model = model(dir.path(), Kernels::new(level).unwrap(), format);
         let net = &model.net;
         let v = net.vocab_size();
         // 69 streams: more than one stack chunk of MAX_BATCH.
@@ -116,7 +119,7 @@ fn a_model_step_allocates_nothing_once_its_buffers_have_grown() {
             round(false);
             (0..5).map(|_| round(true)).sum::<usize>()
         });
-        assert_eq!(counted, 0, "{level}: allocations while stepping");
+        assert_eq!(counted, 0, "{level} {format}: allocations while stepping");
         assert!(logits.iter().flatten().all(|l| l.is_finite()));
     }
 }

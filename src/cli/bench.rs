@@ -10,6 +10,7 @@ use clap::Args;
 
 use crate::lm::bench;
 use crate::lm::card::HyperParams;
+use crate::lm::weights::WeightFormat;
 use crate::lm::InferenceModel;
 
 #[derive(Debug, Args)]
@@ -51,6 +52,64 @@ pub struct BenchArgs {
     /// With --frames: turns on the synthetic story's branch.
     #[arg(long, default_value_t = 10_000, requires = "frames")]
     pub turns: usize,
+    /// Weight formats whose sampling speed is measured (f32, bf16, int8).
+    #[arg(long, value_delimiter = ',', default_value = "f32,bf16,int8")]
+    pub weights: Vec<WeightFormat>,
+}
+
+/// Sampling speed of one model in one weight format, beside the limit set
+/// by reading its weights from where they live.
+struct FormatRow {
+    model: String,
+    format: WeightFormat,
+    bytes_per_step: usize,
+    batch1: f64,
+    batch4: f64,
+    /// Read bandwidth measured for a buffer of `bytes_per_step`.
+    cache_bandwidth: f64,
+}
+
+impl FormatRow {
+    fn limit(&self) -> f64 {
+        self.cache_bandwidth / self.bytes_per_step as f64
+    }
+}
+
+/// Batch-1 and batch-4 sampling of `path` in each of `args.weights`.
+fn measure_formats(name: &str, path: &std::path::Path, args: &BenchArgs) -> Vec<FormatRow> {
+    let kernels = *crate::lm::kernels::Kernels::active();
+    let mut rows = Vec::new();
+    for &format in &args.weights {
+        let model = match InferenceModel::load_as(path, kernels, format) {
+            Ok(m) => m,
+            Err(e) => {
+                println!("  {name} {format}: skipped ({e})");
+                continue;
+            }
+        };
+        let net = &model.net;
+        let bytes = net.weight_bytes_per_step();
+        let row = FormatRow {
+            model: name.to_string(),
+            format,
+            bytes_per_step: bytes,
+            batch1: bench::batch1_tokens_per_second(net, &model.vocab, args.tokens),
+            batch4: bench::batch_tokens_per_second(net, &model.vocab, 4, args.tokens / 2),
+            cache_bandwidth: bench::cache_read_bandwidth(bytes, args.threads.min(2)),
+        };
+        println!(
+            "  {:<5} {:>6.2} MB/token  batch-1 {:>7.0} tok/s ({:.2} of {:>6.0}, {:.0} GB/s at this size)  batch-4 {:>7.0} tok/s",
+            format.name(),
+            bytes as f64 / 1e6,
+            row.batch1,
+            row.batch1 / row.limit(),
+            row.limit(),
+            row.cache_bandwidth / 1e9,
+            row.batch4
+        );
+        rows.push(row);
+    }
+    rows
 }
 
 struct Row {
@@ -145,7 +204,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 /// A 2x512 model with random weights, the shape the PyTorch reference uses.
-fn reference_model(dir: &std::path::Path) -> anyhow::Result<InferenceModel> {
+fn reference_model(dir: &std::path::Path) -> anyhow::Result<(PathBuf, InferenceModel)> {
     let hyper = HyperParams {
         vocab_size: 96,
         embed_dim: 128,
@@ -173,7 +232,8 @@ fn reference_model(dir: &std::path::Path) -> anyhow::Result<InferenceModel> {
     };
     let path = dir.join("reference");
     crate::lm::checkpoint::save(&vs, &card, &path)?;
-    Ok(InferenceModel::load(&path)?)
+    let model = InferenceModel::load(&path)?;
+    Ok((path, model))
 }
 
 fn find_anchor(explicit: Option<&PathBuf>) -> Option<PathBuf> {
@@ -273,10 +333,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "machine: {cpu}, {cores} cores; libtorch threads {}; kernels {} (of {}; FABULA_SIMD lowers)",
+        "machine: {cpu}, {cores} cores; libtorch threads {}; kernels {} (of {}; FABULA_SIMD lowers); weights {} (FABULA_WEIGHTS)",
         args.threads,
         crate::lm::kernels::Kernels::active().level(),
-        crate::lm::kernels::SimdLevel::detected()
+        crate::lm::kernels::SimdLevel::detected(),
+        WeightFormat::active()
     );
     let one = bench::memory_read_bandwidth(1);
     let all = bench::memory_read_bandwidth(cores.min(2));
@@ -303,7 +364,23 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     }
     let dir = tempfile_dir()?;
-    let reference = reference_model(&dir)?;
+    let (reference_path, reference) = reference_model(&dir)?;
+    // Each format's speed beside the read bandwidth at its own size: weights
+    // that fit in a cache are limited by that cache, not by DRAM.
+    let mut format_rows = Vec::new();
+    if !args.weights.is_empty() {
+        println!("weight formats (products widen to f32 in registers):");
+        let mut paths: Vec<(String, PathBuf)> = args
+            .models
+            .iter()
+            .filter_map(|m| Some((m.clone(), crate::paths::resolve_model(m).ok()?)))
+            .collect();
+        paths.push(("reference-2x512".into(), reference_path.clone()));
+        for (name, path) in &paths {
+            println!("{name}:");
+            format_rows.extend(measure_formats(name, path, &args));
+        }
+    }
     // The reference and PyTorch alternate, so both see the same drift.
     let rounds = args.rounds.max(1);
     let mut reference_rows = Vec::with_capacity(rounds);
@@ -352,6 +429,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         kv.push(format!("{}_batch4_tok_s={:.0}", r.name, r.batch4));
         kv.push(format!("{}_restore_ms={:.3}", r.name, r.restore_ms));
         kv.push(format!("{}_train_tok_s={:.0}", r.name, r.train));
+    }
+    for r in &format_rows {
+        let key = format!("{}_{}", r.model.replace("reference-2x512", "ref"), r.format);
+        kv.push(format!("{key}_batch1_tok_s={:.0}", r.batch1));
+        kv.push(format!("{key}_batch4_tok_s={:.0}", r.batch4));
+        kv.push(format!("{key}_limit_tok_s={:.0}", r.limit()));
     }
     if args.compare {
         let get = |k: &str| {

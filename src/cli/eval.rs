@@ -44,6 +44,10 @@ pub struct EvalArgs {
     /// Characters per scored window.
     #[arg(long, default_value_t = 256)]
     pub window: usize,
+    /// Score on the inference path instead of libtorch, once per weight
+    /// format given (f32, bf16, int8; comma-separated).
+    #[arg(long, value_delimiter = ',', conflicts_with = "play")]
+    pub weights: Vec<crate::lm::weights::WeightFormat>,
     #[arg(long, default_value = "auto")]
     pub device: String,
     #[arg(long)]
@@ -62,8 +66,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "--streams must be at least 1 and --window at least 2"
     );
     super::set_threads(args.threads)?;
-    let device = crate::lm::parse_device(&args.device)?;
     let path = crate::paths::resolve_model(&args.model)?;
+    if !args.weights.is_empty() {
+        return score_formats(&args, &path, &text);
+    }
+    let device = crate::lm::parse_device(&args.device)?;
     let loaded = checkpoint::load(&path, device)?;
     let report = eval::evaluate_file(
         &loaded.model,
@@ -77,6 +84,28 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     println!("characters_scored={}", report.predicted);
     println!("unknown_characters={}", report.unknown);
     println!("bits_per_char={:.3}", report.bits_per_char);
+    Ok(())
+}
+
+/// `--weights`: the file scored on the inference path in each format.
+fn score_formats(
+    args: &EvalArgs,
+    model: &std::path::Path,
+    text: &std::path::Path,
+) -> anyhow::Result<()> {
+    let kernels = *crate::lm::kernels::Kernels::active();
+    println!("model={}", model.display());
+    println!("text={}", text.display());
+    println!("kernels={}", kernels.level());
+    for &format in &args.weights {
+        let m = crate::lm::InferenceModel::load_as(model, kernels, format)?;
+        let report = eval::evaluate_file_fast(&m.net, &m.vocab, text, args.streams, args.window)?;
+        if format == args.weights[0] {
+            println!("characters_scored={}", report.predicted);
+            println!("unknown_characters={}", report.unknown);
+        }
+        println!("bits_per_char_{format}={:.4}", report.bits_per_char);
+    }
     Ok(())
 }
 

@@ -125,6 +125,40 @@ pub fn memory_read_bandwidth(threads: usize) -> f64 {
     best
 }
 
+/// Read bandwidth in bytes per second for a buffer of `bytes`, read again
+/// and again as sampling reads its weights every token: the bandwidth of
+/// whichever cache level (or DRAM) a buffer that size lives in. Split over
+/// `threads` like the kernels; best of five.
+pub fn cache_read_bandwidth(bytes: usize, threads: usize) -> f64 {
+    let len = (bytes / 4).max(1024);
+    let data = vec![1.0f32; len];
+    let threads = threads.max(1);
+    // Enough passes that one trial reads at least 256 MB.
+    let passes = ((256usize << 20) / (len * 4)).max(1);
+    let mut best = 0.0f64;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let total: f32 = std::thread::scope(|s| {
+            let parts: Vec<_> = data
+                .chunks(len.div_ceil(threads))
+                .map(|c| {
+                    s.spawn(move || {
+                        let k = super::kernels::Kernels::active();
+                        (0..passes)
+                            .map(|_| k.sum(std::hint::black_box(c)))
+                            .sum::<f32>()
+                    })
+                })
+                .collect();
+            parts.into_iter().map(|p| p.join().unwrap_or(0.0)).sum()
+        });
+        let secs = t.elapsed().as_secs_f64();
+        std::hint::black_box(total);
+        best = best.max((len * 4 * passes) as f64 / secs);
+    }
+    best
+}
+
 /// Peak resident memory of this process in bytes (Linux; None elsewhere).
 pub fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

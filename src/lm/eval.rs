@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use tch::Tensor;
 
+use super::infer::{FastLstm, Scratch};
 use super::model::LstmLm;
+use super::state::LstmState;
 use super::vocab::{Vocab, UNK};
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +154,76 @@ pub fn evaluate_file(
     streams: usize,
     window: usize,
 ) -> Result<EvalReport, EvalError> {
+    let mut state = None;
+    evaluate_windows(vocab, path, streams, window, |xs, ys, streams, t| {
+        let x = Tensor::from_slice(xs)
+            .view([streams as i64, t as i64])
+            .to_device(model.device());
+        let y = Tensor::from_slice(ys).view([-1]).to_device(model.device());
+        tch::no_grad(|| {
+            let from = state
+                .take()
+                .unwrap_or_else(|| model.zero_state(streams as i64));
+            let (logits, next) = model.forward(&x, &from, false);
+            state = Some(next);
+            logits
+                .view([-1, vocab.len() as i64])
+                .cross_entropy_loss::<Tensor>(&y, None, tch::Reduction::Sum, -100, 0.0)
+                .double_value(&[])
+        })
+    })
+}
+
+/// [`evaluate_file`] on the inference path ([`FastLstm`]), so weights in
+/// bf16 or int8 are scored exactly as they sample.
+pub fn evaluate_file_fast(
+    net: &FastLstm,
+    vocab: &Vocab,
+    path: &Path,
+    streams: usize,
+    window: usize,
+) -> Result<EvalReport, EvalError> {
+    let mut states: Vec<LstmState> = Vec::new();
+    let mut logits: Vec<Vec<f32>> = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut tokens = Vec::new();
+    evaluate_windows(vocab, path, streams, window, |xs, ys, streams, t| {
+        if states.is_empty() {
+            states = (0..streams).map(|_| net.zero_state()).collect();
+            logits = vec![vec![0.0; net.vocab_size()]; streams];
+        }
+        let mut nats = 0.0f64;
+        for k in 0..t {
+            tokens.clear();
+            tokens.extend((0..streams).map(|i| xs[i * t + k] as u32));
+            net.step_batch(&tokens, &mut states, &mut logits, &mut scratch);
+            for (i, l) in logits.iter().enumerate() {
+                // -100 marks a finished stream (as cross-entropy's ignore index).
+                if let Ok(y) = usize::try_from(ys[i * t + k]) {
+                    nats += log_sum_exp(l) - l[y] as f64;
+                }
+            }
+        }
+        nats
+    })
+}
+
+fn log_sum_exp(xs: &[f32]) -> f64 {
+    let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    max + xs.iter().map(|&x| (x as f64 - max).exp()).sum::<f64>().ln()
+}
+
+/// Cuts `path` into `streams` byte ranges read side by side; `score` gets
+/// each window as row-major `[streams, t]` inputs and targets (-100 where a
+/// stream has no target) and returns the summed negative log-likelihood in
+/// nats, carrying its own state from one window to the next.
+fn evaluate_windows(
+    vocab: &Vocab,
+    path: &Path,
+    streams: usize,
+    window: usize,
+    mut score: impl FnMut(&[i64], &[i64], usize, usize) -> f64,
+) -> Result<EvalReport, EvalError> {
     // A regular file only: a FIFO would block, a device never end.
     let (_, size) =
         crate::fsutil::open_regular(path, u64::MAX).map_err(|source| EvalError::Io {
@@ -172,7 +244,6 @@ pub fn evaluate_file(
         .collect::<Result<Vec<_>, _>>()?;
     let mut queues: Vec<Vec<u32>> = vec![Vec::new(); streams];
     let mut alive = vec![true; streams];
-    let mut state = model.zero_state(streams as i64);
     let (mut nats, mut predicted, mut unknown) = (0.0f64, 0u64, 0u64);
     loop {
         for i in 0..streams {
@@ -206,19 +277,7 @@ pub fn evaluate_file(
             q.drain(..n);
             predicted += n as u64;
         }
-        let x = Tensor::from_slice(&xs)
-            .view([streams as i64, t as i64])
-            .to_device(model.device());
-        let y = Tensor::from_slice(&ys).view([-1]).to_device(model.device());
-        let loss = tch::no_grad(|| {
-            let (logits, next) = model.forward(&x, &state, false);
-            state = next;
-            logits
-                .view([-1, vocab.len() as i64])
-                .cross_entropy_loss::<Tensor>(&y, None, tch::Reduction::Sum, -100, 0.0)
-                .double_value(&[])
-        });
-        nats += loss;
+        nats += score(&xs, &ys, streams, t);
     }
     if predicted == 0 {
         return Err(EvalError::TooShort {

@@ -11,6 +11,7 @@ use super::checkpoint::{read_card, CheckedWeights, ModelError, ModelFiles};
 use super::kernels::{blocked_row, empty_slices, Kernels, LayerStep, MAX_BATCH};
 use super::state::LstmState;
 use super::vocab::Vocab;
+use super::weights::{Matrix, WeightFormat};
 
 /// Gate rows of every layer are stored in the kernels' blocked order
 /// ([`blocked_row`]), so each core computes whole units and updates their
@@ -18,9 +19,8 @@ use super::vocab::Vocab;
 struct Layer {
     /// `[4H, in + H]`: the input and recurrent weights of each gate row side
     /// by side, so a row is one dot product with `[x; h]`.
-    w: Vec<f32>,
+    w: Matrix,
     bias: Vec<f32>,
-    cols: usize,
 }
 
 pub struct FastLstm {
@@ -29,11 +29,11 @@ pub struct FastLstm {
     /// `[V, 4H]` = embedding · W_ih0ᵀ + b_ih0 + b_hh0.
     token_gates: Vec<f32>,
     /// Layer 0's recurrent weights `[4H, H]`.
-    layer0_hh: Vec<f32>,
+    layer0_hh: Matrix,
     /// Layer 0's bias is folded into `token_gates`; its product uses this.
     zero_bias: Vec<f32>,
     upper: Vec<Layer>,
-    proj_w: Vec<f32>,
+    proj_w: Matrix,
     proj_b: Vec<f32>,
     /// The instruction set the steps run on, decided at load.
     kernels: Kernels,
@@ -59,17 +59,28 @@ pub struct InferenceModel {
 }
 
 impl InferenceModel {
-    /// Loads a model to run on this process's kernels ([`Kernels::active`]).
+    /// Loads a model to run on this process's kernels ([`Kernels::active`])
+    /// with its weights in this process's format ([`WeightFormat::active`]).
     pub fn load(path: &Path) -> Result<InferenceModel, ModelError> {
-        InferenceModel::load_with(path, *Kernels::active())
+        InferenceModel::load_as(path, *Kernels::active(), WeightFormat::active())
     }
 
-    /// Loads a model to run on the given kernels (tests compare them).
+    /// Loads a model to run on the given kernels with f32 weights (tests
+    /// compare kernels).
     pub fn load_with(path: &Path, kernels: Kernels) -> Result<InferenceModel, ModelError> {
+        InferenceModel::load_as(path, kernels, WeightFormat::F32)
+    }
+
+    /// Loads a model with its weights stored in `format`.
+    pub fn load_as(
+        path: &Path,
+        kernels: Kernels,
+        format: WeightFormat,
+    ) -> Result<InferenceModel, ModelError> {
         let files = ModelFiles::new(path);
         let (card, vocab) = read_card(&files.card)?;
         let weights = CheckedWeights::read(&files.weights, &card)?;
-        let net = FastLstm::from_weights(&card.hyper, &weights, kernels)?;
+        let net = FastLstm::from_weights(&card.hyper, &weights, kernels, format)?;
         Ok(InferenceModel {
             card,
             vocab,
@@ -84,11 +95,12 @@ impl FastLstm {
         hyper: &HyperParams,
         weights: &CheckedWeights,
         kernels: Kernels,
+        format: WeightFormat,
     ) -> Result<FastLstm, ModelError> {
         let (v, e, h) = (hyper.vocab_size, hyper.embed_dim, hyper.hidden_size);
         let embed = weights.values("embed.weight")?;
         let mut token_gates = vec![0.0; v * 4 * h];
-        let mut layer0_hh = Vec::new();
+        let mut layer0_hh = None;
         let mut upper = Vec::new();
         // Row r = q*H + j of a PyTorch gate matrix goes to blocked_row(q, j).
         let order: Vec<usize> = (0..4 * h).map(|r| blocked_row(r / h, r % h, h)).collect();
@@ -111,7 +123,7 @@ impl FastLstm {
                 let embeds: Vec<&[f32]> = embed.chunks_exact(e).collect();
                 let mut outs: Vec<&mut [f32]> = token_gates.chunks_exact_mut(4 * h).collect();
                 kernels.gemv_rows(&w_ih, e, &bias, &embeds, &mut outs);
-                layer0_hh = reorder_rows(&w_hh, h);
+                layer0_hh = Some(Matrix::new(&reorder_rows(&w_hh, h), 4 * h, h, format));
             } else {
                 let cols = 2 * h;
                 let mut w = Vec::with_capacity(4 * h * cols);
@@ -120,19 +132,20 @@ impl FastLstm {
                     w.extend_from_slice(&w_hh[r * h..(r + 1) * h]);
                 }
                 upper.push(Layer {
-                    w: reorder_rows(&w, cols),
+                    w: Matrix::new(&reorder_rows(&w, cols), 4 * h, cols, format),
                     bias,
-                    cols,
                 });
             }
         }
+        let layer0_hh = layer0_hh.unwrap_or_else(|| Matrix::new(&[], 0, h, format));
+        let proj_w = weights.values("proj.weight")?;
         Ok(FastLstm {
             hyper: hyper.clone(),
             token_gates,
             layer0_hh,
             zero_bias: vec![0.0; 4 * h],
             upper,
-            proj_w: weights.values("proj.weight")?,
+            proj_w: Matrix::new(&proj_w, v, h, format),
             proj_b: weights.values("proj.bias")?,
             kernels,
         })
@@ -151,17 +164,23 @@ impl FastLstm {
         self.hyper.vocab_size
     }
 
-    /// Bytes of weights read per step (the memory traffic that bounds speed).
+    /// The format the weights of the products are stored in.
+    pub fn weight_format(&self) -> WeightFormat {
+        self.proj_w.format()
+    }
+
+    /// Bytes of weights read per step (the memory traffic that bounds
+    /// speed): the products' weights and the f32 biases and token row.
     pub fn weight_bytes_per_step(&self) -> usize {
-        4 * (self.layer0_hh.len()
-            + 4 * self.hyper.hidden_size
+        self.layer0_hh.bytes()
+            + 4 * 4 * self.hyper.hidden_size
             + self
                 .upper
                 .iter()
-                .map(|l| l.w.len() + l.bias.len())
+                .map(|l| l.w.bytes() + 4 * l.bias.len())
                 .sum::<usize>()
-            + self.proj_w.len()
-            + self.proj_b.len())
+            + self.proj_w.bytes()
+            + 4 * self.proj_b.len()
     }
 
     /// One step of one stream: feeds `token`, updates `state`, writes the
@@ -256,7 +275,7 @@ impl FastLstm {
                 // The bias is folded into the token rows, added as `extra`.
                 LayerStep {
                     kernels: &self.kernels,
-                    w: &self.layer0_hh,
+                    w: self.layer0_hh.all_rows(),
                     cols: h,
                     bias: &self.zero_bias,
                     xs,
@@ -266,8 +285,8 @@ impl FastLstm {
                 let l = &self.upper[layer - 1];
                 LayerStep {
                     kernels: &self.kernels,
-                    w: &l.w,
-                    cols: l.cols,
+                    w: l.w.all_rows(),
+                    cols: l.w.cols(),
                     bias: &l.bias,
                     xs,
                     extra: None,
@@ -289,8 +308,13 @@ impl FastLstm {
         for (o, l) in outs.iter_mut().zip(logits.iter_mut()) {
             *o = l.as_mut();
         }
-        self.kernels
-            .gemv_rows(&self.proj_w, h, &self.proj_b, &hs[..n], &mut outs[..n]);
+        self.kernels.product(
+            self.proj_w.all_rows(),
+            h,
+            &self.proj_b,
+            &hs[..n],
+            &mut outs[..n],
+        );
     }
 
     /// Next-token logits of a state: they depend only on the top layer's `h`,
@@ -298,8 +322,8 @@ impl FastLstm {
     pub fn logits(&self, state: &LstmState, logits: &mut [f32]) {
         let h = self.hyper.hidden_size;
         let top = (self.hyper.layers - 1) * h;
-        self.kernels.gemv_rows(
-            &self.proj_w,
+        self.kernels.product(
+            self.proj_w.all_rows(),
             h,
             &self.proj_b,
             &[&state.h[top..top + h]],

@@ -13,6 +13,9 @@
 
 use std::sync::OnceLock;
 
+use super::narrow_kernels::{self as narrow, GemvBf16Fn, GemvI8Fn};
+use super::weights::Rows;
+
 /// The instruction sets the kernels are written for, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SimdLevel {
@@ -107,6 +110,8 @@ type SumFn = unsafe fn(&[f32]) -> f32;
 pub struct Kernels {
     level: SimdLevel,
     gemv: GemvFn,
+    gemv_bf16: GemvBf16Fn,
+    gemv_i8: GemvI8Fn,
     cell: CellFn,
     sum: SumFn,
 }
@@ -117,6 +122,8 @@ static ACTIVE: OnceLock<Kernels> = OnceLock::new();
 const PORTABLE: Kernels = Kernels {
     level: SimdLevel::Portable,
     gemv: gemv_rows_generic,
+    gemv_bf16: narrow::gemv_bf16_generic,
+    gemv_i8: narrow::gemv_i8_generic,
     cell: lstm_cell_generic,
     sum: sum_generic,
 };
@@ -133,6 +140,8 @@ impl Kernels {
             SimdLevel::Avx2 => Kernels {
                 level,
                 gemv: gemv_rows_avx2,
+                gemv_bf16: narrow::gemv_bf16_avx2,
+                gemv_i8: narrow::gemv_i8_avx2,
                 cell: lstm_cell_avx2,
                 sum: sum_avx2,
             },
@@ -140,6 +149,8 @@ impl Kernels {
             SimdLevel::Avx512 => Kernels {
                 level,
                 gemv: gemv_rows_avx512,
+                gemv_bf16: narrow::gemv_bf16_avx2,
+                gemv_i8: narrow::gemv_i8_avx2,
                 cell: lstm_cell_avx512,
                 sum: sum_avx2,
             },
@@ -195,21 +206,39 @@ impl Kernels {
         xs: &[&[f32]],
         out: &mut [&mut [f32]],
     ) {
+        self.product_single(Rows::F32(w), cols, bias, xs, out);
+    }
+
+    /// [`Kernels::gemv_rows_single`] for weights in any format.
+    pub fn product_single(
+        &self,
+        w: Rows,
+        cols: usize,
+        bias: &[f32],
+        xs: &[&[f32]],
+        out: &mut [&mut [f32]],
+    ) {
         // SAFETY: a `Kernels` exists only for a level the processor runs.
-        unsafe { (self.gemv)(w, cols, bias, xs, out) }
+        unsafe {
+            match w {
+                Rows::F32(w) => (self.gemv)(w, cols, bias, xs, out),
+                Rows::Bf16(w) => (self.gemv_bf16)(w, cols, bias, xs, out),
+                Rows::Int8 { q, scale } => (self.gemv_i8)(q, scale, cols, bias, xs, out),
+            }
+        }
     }
 
     /// One LSTM cell update for a block of units, PyTorch gate order (input,
     /// forget, cell, output): `c = f*c + i*g`, `h = o*tanh(c)`. `extra`, when
     /// given, is added to the gates first (layer 0's per-token input term).
     pub fn lstm_cell(&self, gates: &[f32], extra: Option<&[f32]>, c: &mut [f32], h: &mut [f32]) {
-        // SAFETY: as in `gemv_rows_single`.
+        // SAFETY: as in `product_single`.
         unsafe { (self.cell)(gates, extra, c, h) }
     }
 
     /// Sum of a slice, vectorised like the products (used to measure bandwidth).
     pub fn sum(&self, xs: &[f32]) -> f32 {
-        // SAFETY: as in `gemv_rows_single`.
+        // SAFETY: as in `product_single`.
         unsafe { (self.sum)(xs) }
     }
 
@@ -223,6 +252,18 @@ impl Kernels {
         xs: &[&[f32]],
         out: &mut [&mut [f32]],
     ) {
+        self.product(Rows::F32(w), cols, bias, xs, out);
+    }
+
+    /// [`Kernels::gemv_rows`] for weights in any format.
+    pub fn product(
+        &self,
+        w: Rows,
+        cols: usize,
+        bias: &[f32],
+        xs: &[&[f32]],
+        out: &mut [&mut [f32]],
+    ) {
         debug_assert_eq!(xs.len(), out.len());
         let rows = bias.len();
         // Large products are split in two halves of rows run on two cores: one
@@ -230,7 +271,7 @@ impl Kernels {
         // enough. Small ones are not worth the hand-off.
         if rows >= 64 && rows * cols >= PARALLEL_MIN_WEIGHTS && rayon::current_num_threads() > 1 {
             let half = rows / 2;
-            let (w_top, w_bottom) = w.split_at(half * cols);
+            let (w_top, w_bottom) = w.split_at(half, cols);
             let (b_top, b_bottom) = bias.split_at(half);
             // The halves of up to MAX_BATCH outputs are held on the stack, so
             // a step allocates nothing; longer lists go in chunks of that
@@ -241,13 +282,13 @@ impl Kernels {
                 let (mut tops, mut bottoms) = (empty_slices(), empty_slices());
                 split_each(out.iter_mut(), half, &mut tops, &mut bottoms);
                 rayon::join(
-                    || self.gemv_rows_single(w_top, cols, b_top, xs, &mut tops[..n]),
-                    || self.gemv_rows_single(w_bottom, cols, b_bottom, xs, &mut bottoms[..n]),
+                    || self.product_single(w_top, cols, b_top, xs, &mut tops[..n]),
+                    || self.product_single(w_bottom, cols, b_bottom, xs, &mut bottoms[..n]),
                 );
             }
             return;
         }
-        self.gemv_rows_single(w, cols, bias, xs, out);
+        self.product_single(w, cols, bias, xs, out);
     }
 }
 
@@ -556,7 +597,7 @@ fn check_shapes(w: &[f32], cols: usize, rows: usize, xs: &[&[f32]], out: &[&mut 
 
 /// Splits `len` streams into groups of four, then two, then one: the
 /// kernel widths, so accumulators stay in registers.
-fn stream_groups(len: usize) -> impl Iterator<Item = (usize, usize)> {
+pub(super) fn stream_groups(len: usize) -> impl Iterator<Item = (usize, usize)> {
     let mut start = 0;
     std::iter::from_fn(move || {
         let left = len - start;
@@ -746,7 +787,7 @@ pub fn blocked_row(q: usize, j: usize, units: usize) -> usize {
 /// when the layer is large enough.
 pub struct LayerStep<'a> {
     pub kernels: &'a Kernels,
-    pub w: &'a [f32],
+    pub w: Rows<'a>,
     pub cols: usize,
     pub bias: &'a [f32],
     /// One input per stream, at most [`MAX_BATCH`].
@@ -803,10 +844,10 @@ impl LayerStep<'_> {
         h: &mut [&mut [f32]],
     ) {
         let rows = 4 * per;
-        let w = &self.w[k * rows * self.cols..(k + 1) * rows * self.cols];
+        let w = self.w.sub(k * rows, rows, self.cols);
         let bias = &self.bias[k * rows..(k + 1) * rows];
         self.kernels
-            .gemv_rows_single(w, self.cols, bias, self.xs, gates);
+            .product_single(w, self.cols, bias, self.xs, gates);
         for (b, ((g, c), h)) in gates.iter().zip(c.iter_mut()).zip(h.iter_mut()).enumerate() {
             let extra = self.extra.map(|e| &e[b][k * rows..(k + 1) * rows]);
             self.kernels.lstm_cell(g, extra, c, h);

@@ -12,10 +12,12 @@ pub mod heap;
 pub mod infer;
 pub mod kernels;
 pub mod model;
+pub mod narrow_kernels;
 pub mod sample;
 pub mod state;
 pub mod train;
 pub mod vocab;
+pub mod weights;
 
 pub use card::{HyperParams, InvalidSetting, ModelCard};
 pub use checkpoint::{ModelError, ModelFiles};
