@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use crate::lm::sample::{log_softmax_into, Rng};
 use crate::lm::{InferenceModel, LstmState, Scratch};
 
-use super::check::{has_tone_rules, prescribed};
+use super::check::{check, has_tone_rules, prescribed};
 use super::forms::Form;
 use super::pinyin::{PinyinTable, RhymeGroup, Tone};
 
@@ -222,6 +222,31 @@ pub fn compose(
     settings: &ComposeSettings,
     seed: u64,
 ) -> Result<Poem, ComposeError> {
+    compose_around(model, form, table, settings, seed, &[])
+}
+
+/// Drafts the lines of `form` that `keep` leaves open (`None`, empty, or
+/// past its end) and keeps the others as they are: a kept line is fed to
+/// the model in its place, and binds the drafted lines as a line of the
+/// poem does: their rhyme group is the kept rhyming lines' (see
+/// [`check`]), their 平仄 follow the start the kept lines fit best, and
+/// the kept characters count as used. With nothing kept this is [`compose`].
+pub fn compose_around(
+    model: &InferenceModel,
+    form: &Form,
+    table: &PinyinTable,
+    settings: &ComposeSettings,
+    seed: u64,
+    keep: &[Option<String>],
+) -> Result<Poem, ComposeError> {
+    let kept: Vec<Option<&str>> = (0..form.lines.len())
+        .map(|i| {
+            keep.get(i)
+                .and_then(|k| k.as_deref())
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+        })
+        .collect();
     let info = TokenInfo::new(model, table);
     if !info.han.iter().any(|&h| h) {
         return Err(ComposeError::NoChinese);
@@ -245,7 +270,31 @@ pub fn compose(
     let k = settings.candidates.clamp(1, 64);
     let mut lsm = Vec::new();
     let mut poem_uses: HashMap<u32, u32> = HashMap::new();
+    if kept.iter().any(Option::is_some) {
+        let texts: Vec<String> = kept.iter().map(|t| t.unwrap_or("").to_string()).collect();
+        let report = check(form, &texts, table);
+        rhyme = report.rhyme;
+        start = report.start.filter(|_| tones);
+        for (spec, text) in form.lines.iter().zip(&texts) {
+            for tok in model.vocab.encode(text) {
+                *poem_uses.entry(tok).or_insert(0) += 1;
+            }
+            if spec.rhymes {
+                used_rhymes.extend(text.chars().last().map(|c| model.vocab.token(c)));
+            }
+        }
+    }
     for (li, spec) in form.lines.iter().enumerate() {
+        if let Some(text) = kept[li] {
+            let mut toks = model.vocab.encode(text);
+            toks.push(model.vocab.token(spec.punct));
+            if spec.punct == '。' {
+                toks.push(model.vocab.token('\n'));
+            }
+            logits = net.prime(&toks, &mut state, &mut scratch);
+            lines.push(text.to_string());
+            continue;
+        }
         let mut states: Vec<LstmState> = vec![state.clone(); k];
         let mut outs: Vec<Vec<f32>> = vec![logits.clone(); k];
         let mut texts: Vec<Vec<u32>> = vec![Vec::new(); k];

@@ -78,8 +78,13 @@ impl Form {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FormError {
-    #[error("unknown form {name:?}; the forms are: {available}")]
-    Unknown { name: String, available: String },
+    #[error("unknown form {name:?}{}; the forms are: {available}", close_names(.close))]
+    Unknown {
+        name: String,
+        /// Forms whose names are nearest the one asked for, nearest first.
+        close: Vec<String>,
+        available: String,
+    },
     #[error("forms table line {line}: {message}")]
     Bad { line: usize, message: String },
 }
@@ -160,7 +165,7 @@ impl FormTable {
     }
 
     /// The form called `name` (surrounding spaces ignored), or an error
-    /// listing the available forms.
+    /// naming the closest forms and listing them all.
     pub fn find(&self, name: &str) -> Result<&Form, FormError> {
         let wanted = name.trim();
         self.forms
@@ -168,9 +173,66 @@ impl FormTable {
             .find(|f| f.name == wanted)
             .ok_or_else(|| FormError::Unknown {
                 name: name.to_string(),
+                close: self.close_to(wanted, 4),
                 available: self.names().join(", "),
             })
     }
+
+    /// Up to `n` form names nearest `wanted`: most characters in common
+    /// (a misordered 浣沙溪 still finds 浣溪沙), then fewest edits.
+    pub fn close_to(&self, wanted: &str, n: usize) -> Vec<String> {
+        let want: Vec<char> = wanted.chars().collect();
+        let mut scored: Vec<(usize, usize, &str)> = self
+            .forms
+            .iter()
+            .map(|f| {
+                let have: Vec<char> = f.name.chars().collect();
+                let mut left = have.clone();
+                let shared = want
+                    .iter()
+                    .filter(|c| match left.iter().position(|x| x == *c) {
+                        Some(i) => {
+                            left.swap_remove(i);
+                            true
+                        }
+                        None => false,
+                    })
+                    .count();
+                (shared, edit_distance(&want, &have), f.name.as_str())
+            })
+            // Half the characters in common, at least one.
+            .filter(|&(shared, _, name)| shared > 0 && 2 * shared >= name.chars().count().min(want.len()))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(n)
+            .map(|(_, _, name)| name.to_string())
+            .collect()
+    }
+}
+
+fn close_names(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// One poem of a corpus: its header (form or tune) and its lines.
@@ -306,6 +368,18 @@ pub fn derive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_form_names_the_closest() {
+        let t = FormTable::shipped();
+        let err = t.find("浣沙溪").unwrap_err().to_string();
+        assert!(err.contains("(did you mean 浣溪沙"), "{err}");
+        assert_eq!(t.close_to("七言绝", 2), ["七言绝句", "七言律诗"]);
+        assert_eq!(t.close_to("七言律", 1), ["七言律诗"]);
+        // Nothing near: no guess, but still every form.
+        let err = t.find("sonnet").unwrap_err().to_string();
+        assert!(!err.contains("did you mean") && err.contains("水调歌头"), "{err}");
+    }
 
     #[test]
     fn shipped_table_has_the_shi_forms_and_common_tunes() {
