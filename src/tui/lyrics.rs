@@ -224,20 +224,17 @@ impl LyricsApp {
     /// its form fixes the lines, their lengths and rhymes.
     fn poem_refuses(&self, action: &Action) -> Option<String> {
         let form = self.song().zh_form()?;
-        let what = match action {
+        let n = form.lines.len();
+        Some(match action {
             Action::InsertLine | Action::DeleteLine | Action::MoveLine(_) | Action::AddSection => {
-                "its lines are written, edited and locked, never added, removed or moved"
+                format!("A {} has {n} lines, fixed by its form: write, edit or lock them.", form.name)
             }
-            Action::CycleScheme => "it rhymes where the form rhymes",
-            Action::Syllables(_) => "each line has the form's number of characters",
+            Action::CycleScheme => format!("A {} rhymes where its form rhymes.", form.name),
+            Action::Syllables(_) => {
+                format!("A {}'s lines have the form's character counts.", form.name)
+            }
             _ => return None,
-        };
-        Some(format!(
-            "A {} has {} lines ({}): {what}.",
-            form.name,
-            form.lines.len(),
-            form.pattern()
-        ))
+        })
     }
 
     fn update_typing(&mut self, action: Action) {

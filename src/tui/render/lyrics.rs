@@ -49,7 +49,7 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
         Some(Typing::Line(_)) => lines
             .get(selected_row)
             .and_then(|l| columns_before_caret(l))
-            .map(|x| (x + 1, selected_row.saturating_sub(scroll) as u16 + 1)),
+            .map(|x| (x, selected_row.saturating_sub(scroll) as u16 + 1)),
         Some(Typing::Title(_)) => Some((width(&title[..title.len() - "▏ ".len()]), 0)),
         None => None,
     };

@@ -105,7 +105,7 @@ pub fn poem_lines(app: &LyricsApp, report: &PoemReport, inner: usize) -> (Vec<Li
     }
     out.push(Line::from(""));
     let legend = if show_pattern {
-        "平仄: the line's (red: against the form), then the form's (· free). 中: either."
+        "平仄: the line's (red: breaks the form), the form's (· free); 中 either."
     } else if show_tones {
         "平仄 of each character (red: against the form). 中: either."
     } else if report.start.is_some() {
