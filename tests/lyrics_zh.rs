@@ -203,7 +203,58 @@ fn cli_unknown_form_lists_the_forms() {
     let (code, _, err) = run(&["lyrics", "--form", "浣溪沙", "--print"]);
     assert_ne!(code, 0);
     assert!(err.contains("--lang zh"), "{err}");
+    // The editor needs a terminal (and says what to use without one).
     let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "浣溪沙"]);
     assert_ne!(code, 0);
-    assert!(err.contains("--print"), "{err}");
+    assert!(err.contains("needs a terminal") && err.contains("--print"), "{err}");
+    // A near miss names the forms it is near.
+    let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "七言绝"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("(did you mean 七言绝句, 七言律诗"), "{err}");
+}
+
+#[test]
+fn kept_lines_stay_and_bind_the_drafted_ones() {
+    let model = shipped_model();
+    let table = PinyinTable::shipped();
+    let settings = ComposeSettings::default();
+    for name in ["七言绝句", "五言律诗", "浣溪沙", "卜算子"] {
+        let form = FormTable::shipped().find(name).unwrap();
+        let last = form.lines.len() - 1;
+        for seed in 1..=6u64 {
+            // Keep the last line of one poem (it rhymes) and draft the rest
+            // around it with another seed: the rhyme and 平仄 must follow it.
+            let donor = compose(&model, form, table, &settings, seed + 100).unwrap();
+            let mut keep = vec![None; form.lines.len()];
+            keep[last] = Some(donor.lines[last].clone());
+            let poem = fabula::lyrics::zh::compose_around(
+                &model, form, table, &settings, seed, &keep,
+            )
+            .unwrap();
+            assert_eq!(poem.lines[last], donor.lines[last], "{name} {seed}");
+            let report = check(form, &poem.lines, table);
+            assert!(
+                report.lengths_ok() && report.rhymes_ok(),
+                "{name} seed {seed}: {report:?}"
+            );
+            if form.kind == FormKind::Shi {
+                assert_eq!(report.tone_misses(), 0, "{name} seed {seed}: {report:?}");
+            }
+            // The kept rhyme character is not used again at a line end.
+            let end = donor.lines[last].chars().last().unwrap();
+            let ends = poem.lines[..last]
+                .iter()
+                .zip(&form.lines)
+                .filter(|(_, s)| s.rhymes)
+                .filter(|(l, _)| l.ends_with(end))
+                .count();
+            assert_eq!(ends, 0, "{name} seed {seed}: {:?}", poem.lines);
+        }
+    }
+    // With nothing kept it is the plain draft.
+    let form = FormTable::shipped().find("七言绝句").unwrap();
+    assert_eq!(
+        fabula::lyrics::zh::compose_around(&model, form, table, &settings, 3, &[]).unwrap(),
+        compose(&model, form, table, &settings, 3).unwrap()
+    );
 }

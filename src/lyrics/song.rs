@@ -952,6 +952,33 @@ mod tests {
     }
 
     #[test]
+    fn a_poem_keeps_its_language_form_and_shape() {
+        let form = FormTable::shipped().find("五言绝句").unwrap();
+        let mut poem = Song::poem("静夜思", form);
+        assert_eq!(poem.sections[0].lines.len(), 4);
+        for (i, l) in ["床前明月光", "疑是地上霜", "举头望明月", "低头思故乡"]
+            .iter()
+            .enumerate()
+        {
+            poem.set_text(0, i, *l).unwrap();
+        }
+        let json = serde_json::to_string(&poem).unwrap();
+        assert!(json.contains("\"lang\":\"zh\"") && json.contains("\"form\":\"五言绝句\""));
+        assert_eq!(serde_json::from_str::<Song>(&json).unwrap(), poem);
+        assert_eq!(
+            poem.export_plain_text(),
+            "静夜思\n五言绝句\n\n床前明月光，疑是地上霜。\n举头望明月，低头思故乡。\n"
+        );
+        // An English song's file has no language or form in it.
+        let english = serde_json::to_string(&sample()).unwrap();
+        assert!(!english.contains("lang") && !english.contains("form"));
+        // A poem that lost a line no longer has its form's shape.
+        poem.sections[0].lines.pop();
+        let err = poem.validate().unwrap_err().to_string();
+        assert!(err.contains("one section of 4 lines"), "{err}");
+    }
+
+    #[test]
     fn serde_round_trip() {
         let mut s = sample();
         s.toggle_lock(1, 0).unwrap();

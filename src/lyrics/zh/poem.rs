@@ -226,7 +226,7 @@ mod tests {
         assert!(r.lines.iter().all(|l| l.problems.is_empty()), "{r:?}");
         assert_eq!(r.first_problem(), None);
 
-        song.set_text(0, 1, "千里江陵一日").unwrap();
+        song.set_text(0, 1, "千里江陵日还").unwrap();
         song.set_text(0, 3, "轻舟已过万重楼").unwrap();
         let r = report(&song).unwrap();
         assert_eq!(
