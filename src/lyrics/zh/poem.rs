@@ -229,9 +229,14 @@ mod tests {
         song.set_text(0, 1, "千里江陵日还").unwrap();
         song.set_text(0, 3, "轻舟已过万重楼").unwrap();
         let r = report(&song).unwrap();
+        // Six characters: the 6th stands where the 7th's rule does not reach,
+        // and 还 (level) is where the 6th wants oblique.
         assert_eq!(
             r.lines[1].problems,
-            ["wrong length: 6 characters, the form has 7"]
+            [
+                "wrong length: 6 characters, the form has 7",
+                "tone at position 6: 仄 expected"
+            ]
         );
         let last = r.lines[3].problems.join("; ");
         assert!(last.contains("not rhyming with 韵 寒 (it ends in ou)"), "{last}");
