@@ -373,7 +373,7 @@ fn columns_and_the_cursor_follow_display_width() {
         assert_eq!(cursor, None, "no cursor unless typing");
         // Every line's text starts in the same column, after the marks.
         let cols: Vec<usize> = lines.iter().map(|l| column_of(&s, l)).collect();
-        assert!(cols.iter().all(|&c| c == 17), "{w}: {cols:?}\n{s}");
+        assert!(cols.iter().all(|&c| c == 18), "{w}: {cols:?}\n{s}");
         // So do the 平仄 where they fit (not at 40 columns).
         let tones: Vec<usize> = (0..4)
             .map(|i| {
@@ -384,7 +384,7 @@ fn columns_and_the_cursor_follow_display_width() {
             })
             .collect();
         if w >= 80 {
-            assert!(tones.iter().all(|&c| c == 17 + 16 + 2), "{w}: {tones:?}\n{s}");
+            assert!(tones.iter().all(|&c| c == 18 + 16 + 2), "{w}: {tones:?}\n{s}");
         } else {
             assert!(tones.iter().all(|&c| c == 0), "{w}: {tones:?}\n{s}");
         }
@@ -396,7 +396,7 @@ fn columns_and_the_cursor_follow_display_width() {
         let (s, cursor) = screen(&typing, w, 16);
         let row = s.lines().position(|r| r.contains('▏')).unwrap() as u16;
         let five: String = lines[0].chars().take(5).collect();
-        assert_eq!(cursor, Some((17 + 12, row)), "{w}\n{s}");
+        assert_eq!(cursor, Some((18 + 12, row)), "{w}\n{s}");
         assert!(s.contains(&format!("{five}春▏")), "{s}");
         assert!(s.contains(" 6/7 "), "the count follows the typing: {s}");
     }
@@ -430,8 +430,8 @@ fn a_tone_against_the_form_is_red_where_it_stands() {
     let mut term = Terminal::new(TestBackend::new(110, 16)).unwrap();
     term.draw(|f| app.render(f)).unwrap();
     let buf = term.backend().buffer().clone();
-    // Rows: border, header, then the lines; tones from column 35, two a mark.
-    let mark = |line: u16, pos: u16| buf[(35 + 2 * (pos - 1), 2 + line)].clone();
+    // Rows: border, header, then the lines; tones from column 36, two a mark.
+    let mark = |line: u16, pos: u16| buf[(36 + 2 * (pos - 1), 2 + line)].clone();
     assert_eq!(mark(2, 7).symbol(), "平");
     assert_eq!(mark(2, 7).fg, ratatui::style::Color::Red);
     assert_eq!(mark(2, 6).fg, ratatui::style::Color::Green, "prescribed, fits");

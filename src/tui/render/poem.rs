@@ -15,7 +15,7 @@ use crate::tui::lyrics::{poem_line, LyricsApp, Typing};
 use crate::tui::wrap::{width, wrap};
 
 /// Lock, count, rhyme and final: the columns before the text.
-const MARKS: usize = 2 + 6 + 3 + 5;
+const MARKS: usize = 2 + 6 + 3 + 6;
 
 /// The poem as screen lines for a pane `inner` columns wide, and the row
 /// of the selected line.
@@ -147,7 +147,7 @@ fn marks(line: &PoemLine, typed: Option<&str>, expected: usize) -> Vec<Span<'sta
     vec![
         Span::styled(format!("{:>2}/{:<2} ", count, expected), count_style),
         rhyme,
-        Span::raw(format!(" {fin:<4}")),
+        Span::raw(format!(" {fin:<4} ")),
     ]
 }
 
