@@ -92,7 +92,7 @@ fn assert_keeps_form(app: &LyricsApp) {
         assert_eq!(l.check.chars, spec.chars, "{:?}", texts(app));
         assert!(l.problems.is_empty(), "{:?}: {:?}", texts(app), l.problems);
     }
-    assert!(r.rhyme.is_some());
+    assert!(r.rhymes.iter().all(Option::is_some));
 }
 
 /// The screen as text, a wide character once (its second cell skipped).
@@ -199,7 +199,7 @@ fn draft_lock_rewrite_undo_edit_save_and_reload() {
         "{s}"
     );
     // A rhyming line that ends off the rhyme is flagged too, naming the rhyme.
-    let group = report(app.song()).unwrap().rhyme.unwrap();
+    let group = report(app.song()).unwrap().rhymes[0].unwrap();
     let off = ['楼', '山', '花', '天', '风']
         .into_iter()
         .find(|&c| !PinyinTable::shipped().rhymes_with(c, group))

@@ -13,7 +13,8 @@ The second form checks poems the lyrics editor exported (`x`: the title, the for
 
 It runs fabula for each form and seed (1..N) and prints a table per form:
   length ok   every line has the form's number of characters and punctuation;
-  rhyme any   all rhyming line ends share a 中华新韵 group, any reading of each
+  rhyme any   all rhyming line ends (of each rhyme, for tunes that change rhyme) share a
+              中华新韵 group, any reading of each
               (polyphonic characters rhyme if any reading does);
   rhyme usual the same with only each character's usual (first) reading;
   平仄        mismatches per poem at the 2nd/4th/6th character and line ends (shi only).
@@ -85,7 +86,9 @@ def load_forms():
                 continue
             name, kind, _, _, pattern, rhymes = line.rstrip("\n").split("\t")
             spec = [(int(x[:-1]), x[-1]) for x in pattern.split()]
-            forms[name] = (kind, spec, {int(r) - 1 for r in rhymes.split(",")})
+            # One set of rhyming lines per rhyme (several for tunes that change rhyme).
+            sets = [{int(r) - 1 for r in part.split(",")} for part in rhymes.split(";")]
+            forms[name] = (kind, spec, sets)
     return forms
 
 
@@ -111,13 +114,17 @@ def check(text, forms):
     # The editor's export puts the title first, then the form.
     at = next((i for i, l in enumerate(lines[:2]) if l.strip() in forms), 0)
     name = lines[at].strip()
-    kind, spec, rhymes = forms[name]
+    kind, spec, sets = forms[name]
+    rhymes = set().union(*sets)
     body = "".join(lines[at + 1:]).replace(" ", "")
     segs = re.findall(r"([^，。]+)([，。])", body)
     length_ok = [(len(s), p) for s, p in segs] == spec and "".join(s + p for s, p in segs) == body
-    ends = [segs[i][0][-1] for i in sorted(rhymes) if i < len(segs)]
-    any_ok = bool(ends) and bool(set.intersection(*[groups(c) for c in ends]))
-    usual_ok = bool(ends) and bool(set.intersection(*[groups(c, True) for c in ends]))
+    # Every rhyme's line ends share a group (each rhyme its own).
+    any_ok = usual_ok = True
+    for rhyme in sets:
+        ends = [segs[i][0][-1] for i in sorted(rhyme) if i < len(segs)]
+        any_ok &= bool(ends) and bool(set.intersection(*[groups(c) for c in ends]))
+        usual_ok &= bool(ends) and bool(set.intersection(*[groups(c, True) for c in ends]))
     tones = None
     if kind == "shi" and length_ok:
         tones = tone_misses([s for s, _ in segs], spec, rhymes)

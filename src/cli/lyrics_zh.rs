@@ -70,8 +70,13 @@ pub fn draft(
         FormKind::Ci => "词",
     };
     out.push_str(&format!("  ({kind}; {}", form.pattern()));
-    if let Some(g) = report.rhyme {
-        out.push_str(&format!("; 韵 {}", g.name()));
+    if report.set_rhymes.iter().any(Option::is_some) {
+        let names: Vec<&str> = report
+            .set_rhymes
+            .iter()
+            .map(|g| g.map_or("?", |g| g.name()))
+            .collect();
+        out.push_str(&format!("; 韵 {}", names.join("→")));
     }
     if let Some(s) = report.start {
         out.push_str(&format!("; {}起", s.mark()));

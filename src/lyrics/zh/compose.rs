@@ -7,9 +7,10 @@
 //!   characters are sampled (punctuation, line breaks and the unknown token
 //!   are masked), and the form's ， or 。 is fed after the last one;
 //! * at a rhyming line's last character only characters whose usual reading
-//!   is in the poem's rhyme group may be drawn, each with the model's own
-//!   probability; the first rhyming line picks the group (any character with
-//!   a known final); a rhyme character is not used twice;
+//!   is in its rhyme's group may be drawn, each with the model's own
+//!   probability; the first line of each rhyme picks its group (any
+//!   character with a known final; a tune that changes rhyme has several);
+//!   a rhyme character is not used twice;
 //! * in regulated verse (绝句, 律诗) the 2nd, 4th, 6th and last character of
 //!   every line must take the prescribed level/oblique tone (see
 //!   [`super::check`]) by their usual reading; the first line's 2nd
@@ -263,7 +264,8 @@ pub fn compose_around(
         probs: Vec::new(),
     };
     let tones = settings.enforce_tones && has_tone_rules(form);
-    let mut rhyme: Option<RhymeGroup> = None;
+    // One group per rhyme of the form (more than one when it changes rhyme).
+    let mut rhyme: Vec<Option<RhymeGroup>> = vec![None; form.set_count()];
     let mut start: Option<Tone> = None;
     let mut used_rhymes: Vec<u32> = Vec::new();
     let mut lines = Vec::new();
@@ -273,7 +275,7 @@ pub fn compose_around(
     if kept.iter().any(Option::is_some) {
         let texts: Vec<String> = kept.iter().map(|t| t.unwrap_or("").to_string()).collect();
         let report = check(form, &texts, table);
-        rhyme = report.rhyme;
+        rhyme = report.set_rhymes;
         start = report.start.filter(|_| tones);
         for (spec, text) in form.lines.iter().zip(&texts) {
             for tok in model.vocab.encode(text) {
@@ -300,7 +302,8 @@ pub fn compose_around(
         let mut texts: Vec<Vec<u32>> = vec![Vec::new(); k];
         let mut scores = vec![0.0f64; k];
         let mut starts = vec![start; k];
-        let mut rhymes = vec![rhyme; k];
+        let mut rhymes = vec![rhyme.clone(); k];
+        let set = spec.rhyme_set;
         let mut uses = vec![poem_uses.clone(); k];
         for pos in 0..spec.chars {
             let mut toks = Vec::with_capacity(k);
@@ -308,8 +311,8 @@ pub fn compose_around(
                 let mut need = Need::default();
                 let at_rhyme = spec.rhymes && pos + 1 == spec.chars;
                 if at_rhyme {
-                    need.group = rhymes[c];
-                    need.some_group = rhymes[c].is_none();
+                    need.group = rhymes[c][set];
+                    need.some_group = rhymes[c][set].is_none();
                 }
                 if tones {
                     match starts[c] {
@@ -337,8 +340,8 @@ pub fn compose_around(
                 if tones && starts[c].is_none() && li == 0 && pos == 1 {
                     starts[c] = info.tone[tok as usize];
                 }
-                if at_rhyme && rhymes[c].is_none() {
-                    rhymes[c] = info.group[tok as usize];
+                if at_rhyme && rhymes[c][set].is_none() {
+                    rhymes[c][set] = info.group[tok as usize];
                 }
                 texts[c].push(tok);
                 toks.push(tok);
@@ -369,7 +372,7 @@ pub fn compose_around(
             );
         }
         start = starts[best];
-        rhyme = rhymes[best];
+        rhyme = rhymes.swap_remove(best);
         poem_uses = uses.swap_remove(best);
         if spec.rhymes {
             used_rhymes.extend(texts[best].last().copied());

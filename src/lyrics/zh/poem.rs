@@ -102,18 +102,25 @@ pub struct PoemLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoemReport {
     pub form: &'static Form,
-    pub rhyme: Option<RhymeGroup>,
+    /// Each rhyme's group (several when the form changes rhyme).
+    pub rhymes: Vec<Option<RhymeGroup>>,
     /// 平起 or 仄起, for forms with 平仄 rules.
     pub start: Option<Tone>,
     pub lines: Vec<PoemLine>,
 }
 
 impl PoemReport {
-    /// `韵 寒 · 平起`, what binds the whole poem.
+    /// `韵 寒 · 平起`, what binds the whole poem (`韵 麻→唐→…` for a
+    /// tune that changes rhyme).
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(g) = self.rhyme {
-            parts.push(format!("韵 {}", g.name()));
+        if self.rhymes.iter().any(Option::is_some) {
+            let names: Vec<&str> = self
+                .rhymes
+                .iter()
+                .map(|g| g.map_or("?", RhymeGroup::name))
+                .collect();
+            parts.push(format!("韵 {}", names.join("→")));
         }
         if let Some(s) = self.start {
             parts.push(format!("{}起", s.mark()));
@@ -149,7 +156,7 @@ pub fn report(song: &Song) -> Option<PoemReport> {
             let problems = if empty {
                 Vec::new()
             } else {
-                problems(&c, poem.rhyme, table)
+                problems(&c, table)
             };
             PoemLine {
                 check: c,
@@ -160,14 +167,14 @@ pub fn report(song: &Song) -> Option<PoemReport> {
         .collect();
     Some(PoemReport {
         form,
-        rhyme: poem.rhyme,
+        rhymes: poem.set_rhymes,
         start: poem.start,
         lines,
     })
 }
 
 /// Why a written line breaks its form, in the words the editor shows.
-fn problems(line: &LineCheck, rhyme: Option<RhymeGroup>, table: &PinyinTable) -> Vec<String> {
+fn problems(line: &LineCheck, table: &PinyinTable) -> Vec<String> {
     let mut out = Vec::new();
     if line.chars != line.expected {
         out.push(format!(
@@ -187,7 +194,7 @@ fn problems(line: &LineCheck, rhyme: Option<RhymeGroup>, table: &PinyinTable) ->
     }
     if line.rhymes == Some(false) {
         let fin = line.last_final.as_deref().unwrap_or("?");
-        out.push(match rhyme {
+        out.push(match line.rhyme_group {
             Some(g) => format!("not rhyming with 韵 {} (it ends in {fin})", g.name()),
             None => format!("no rhyme (it ends in {fin})"),
         });

@@ -1,6 +1,6 @@
 //! A Chinese poem in the lyrics editor: per line its lock, its character
-//! count against the form's (7/7), whether it rhymes and the final of its
-//! last character, the line with the form's ， or 。, and for regulated
+//! count against the form's (7/7), its rhyme's group and whether it
+//! rhymes, the final of its last character, the line with the form's ， or 。, and for regulated
 //! verse the 平仄 of each character beside the form's pattern, a tone
 //! against the form in red; under a line that breaks the form, why.
 //! Columns are measured in display width, so Chinese (two columns a
@@ -133,11 +133,14 @@ fn marks(line: &PoemLine, typed: Option<&str>, expected: usize) -> Vec<Span<'sta
     } else {
         Style::default().fg(Color::Red)
     };
+    // The rhyme's group by name (寒), so a tune that changes rhyme shows
+    // which line takes which; 韵 before the rhyme has a group.
+    let group = line.check.rhyme_group.map_or("韵", |g| g.name());
     let rhyme = match (line.check.rhymes, empty) {
         (None, _) => Span::raw("   "),
-        (Some(_), true) => Span::styled("韵 ", Style::default().fg(Color::DarkGray)),
-        (Some(true), false) => Span::styled("韵✓", Style::default().fg(Color::Green)),
-        (Some(false), false) => Span::styled("韵✗", Style::default().fg(Color::Red)),
+        (Some(_), true) => Span::styled(format!("{group} "), Style::default().fg(Color::DarkGray)),
+        (Some(true), false) => Span::styled(format!("{group}✓"), Style::default().fg(Color::Green)),
+        (Some(false), false) => Span::styled(format!("{group}✗"), Style::default().fg(Color::Red)),
     };
     let fin = if empty {
         String::new()
