@@ -65,7 +65,12 @@ fn forms_rhymes_and_tones_hold_over_many_seeds() {
                     .map(|&i| poem.lines[i - 1].chars().last().unwrap())
                     .map(|c| table.primary(c).and_then(|r| r.group()))
                     .collect();
-                assert_eq!(groups.len(), 1, "{name} seed {seed}: {set:?} {:?}", poem.lines);
+                assert_eq!(
+                    groups.len(),
+                    1,
+                    "{name} seed {seed}: {set:?} {:?}",
+                    poem.lines
+                );
                 assert!(!groups.contains(&None), "{name} seed {seed}: {ends:?}");
             }
             assert_eq!(
@@ -104,9 +109,15 @@ fn forms_rhymes_and_tones_hold_over_many_seeds() {
 fn tunes_that_change_rhyme_rhyme_in_each_part() {
     let forms = FormTable::shipped();
     let sets = |name: &str| forms.find(name).unwrap().rhyme_sets();
-    assert_eq!(sets("菩萨蛮"), [vec![1, 2], vec![3, 4], vec![5, 6], vec![7, 8]]);
+    assert_eq!(
+        sets("菩萨蛮"),
+        [vec![1, 2], vec![3, 4], vec![5, 6], vec![7, 8]]
+    );
     assert_eq!(sets("清平乐"), [vec![1, 2, 3, 4], vec![5, 6, 8]]);
-    assert_eq!(sets("虞美人"), [vec![1, 2], vec![3, 5], vec![6, 7], vec![8, 10]]);
+    assert_eq!(
+        sets("虞美人"),
+        [vec![1, 2], vec![3, 5], vec![6, 7], vec![8, 10]]
+    );
     assert_eq!(sets("浣溪沙"), [vec![1, 2, 3, 5, 6]]);
     let model = shipped_model();
     let table = PinyinTable::shipped();
@@ -240,7 +251,10 @@ fn cli_unknown_form_lists_the_forms() {
     // The editor needs a terminal (and says what to use without one).
     let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "浣溪沙"]);
     assert_ne!(code, 0);
-    assert!(err.contains("needs a terminal") && err.contains("--print"), "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("--print"),
+        "{err}"
+    );
     // A near miss names the forms it is near.
     let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "七言绝"]);
     assert_ne!(code, 0);
@@ -261,10 +275,9 @@ fn kept_lines_stay_and_bind_the_drafted_ones() {
             let donor = compose(&model, form, table, &settings, seed + 100).unwrap();
             let mut keep = vec![None; form.lines.len()];
             keep[last] = Some(donor.lines[last].clone());
-            let poem = fabula::lyrics::zh::compose_around(
-                &model, form, table, &settings, seed, &keep,
-            )
-            .unwrap();
+            let poem =
+                fabula::lyrics::zh::compose_around(&model, form, table, &settings, seed, &keep)
+                    .unwrap();
             assert_eq!(poem.lines[last], donor.lines[last], "{name} {seed}");
             let report = check(form, &poem.lines, table);
             assert!(

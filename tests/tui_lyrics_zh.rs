@@ -132,7 +132,11 @@ fn draft_lock_rewrite_undo_edit_save_and_reload() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("poem.json");
     let mut app = poem_app("七言绝句", Some(path.clone()), 3);
-    assert!(app.status.starts_with("g drafts the poem"), "{}", app.status);
+    assert!(
+        app.status.starts_with("g drafts the poem"),
+        "{}",
+        app.status
+    );
     keys(&mut app, "g");
     assert_eq!(
         engine(&mut app),
@@ -265,7 +269,11 @@ fn a_ci_tune_is_drafted_to_its_lines_and_esc_stops_a_draft() {
     keys(&mut app, "lg");
     engine(&mut app);
     assert_keeps_form(&app);
-    assert_eq!(texts(&app)[0], t[0], "g drafts the unlocked lines around the locked");
+    assert_eq!(
+        texts(&app)[0],
+        t[0],
+        "g drafts the unlocked lines around the locked"
+    );
     // Esc while it writes: the poem stays as it was, a late result is dropped.
     let before = app.song().clone();
     keys(&mut app, "g\x1b");
@@ -354,7 +362,9 @@ fn a_poem_file_with_a_bad_form_or_shape_is_a_clear_error() {
     std::fs::write(&path, good.replace("七言绝句", "五言律诗")).unwrap();
     let err = load_song(&path).unwrap_err().to_string();
     assert!(
-        err.contains("a 五言律诗 is one section of 8 lines; this poem has 1 section(s) of [4] lines"),
+        err.contains(
+            "a 五言律诗 is one section of 8 lines; this poem has 1 section(s) of [4] lines"
+        ),
         "{err}"
     );
     std::fs::write(&path, good.replace("\"lang\": \"zh\",", "")).unwrap();
@@ -384,7 +394,10 @@ fn columns_and_the_cursor_follow_display_width() {
             })
             .collect();
         if w >= 80 {
-            assert!(tones.iter().all(|&c| c == 18 + 16 + 2), "{w}: {tones:?}\n{s}");
+            assert!(
+                tones.iter().all(|&c| c == 18 + 16 + 2),
+                "{w}: {tones:?}\n{s}"
+            );
         } else {
             assert!(tones.iter().all(|&c| c == 0), "{w}: {tones:?}\n{s}");
         }
@@ -402,7 +415,10 @@ fn columns_and_the_cursor_follow_display_width() {
     }
     // Wider than the tones: the prescribed pattern too.
     let (s, _) = screen(&app, 110, 16);
-    assert!(s.contains("·平·仄·平平") || s.contains("·仄·平·仄平"), "{s}");
+    assert!(
+        s.contains("·平·仄·平平") || s.contains("·仄·平·仄平"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -420,9 +436,14 @@ fn a_tone_against_the_form_is_red_where_it_stands() {
     let mut song = Song::poem("", form);
     // 李白《早发白帝城》, its third line ending on 山 (level) where the form
     // wants an oblique end.
-    for (i, l) in ["朝辞白帝彩云间", "千里江陵一日还", "两岸猿声啼不山", "轻舟已过万重山"]
-        .iter()
-        .enumerate()
+    for (i, l) in [
+        "朝辞白帝彩云间",
+        "千里江陵一日还",
+        "两岸猿声啼不山",
+        "轻舟已过万重山",
+    ]
+    .iter()
+    .enumerate()
     {
         song.set_text(0, i, *l).unwrap();
     }
@@ -434,7 +455,11 @@ fn a_tone_against_the_form_is_red_where_it_stands() {
     let mark = |line: u16, pos: u16| buf[(36 + 2 * (pos - 1), 2 + line)].clone();
     assert_eq!(mark(2, 7).symbol(), "平");
     assert_eq!(mark(2, 7).fg, ratatui::style::Color::Red);
-    assert_eq!(mark(2, 6).fg, ratatui::style::Color::Green, "prescribed, fits");
+    assert_eq!(
+        mark(2, 6).fg,
+        ratatui::style::Color::Green,
+        "prescribed, fits"
+    );
     assert_eq!(mark(2, 5).fg, ratatui::style::Color::DarkGray, "free");
     assert_eq!(mark(1, 7).fg, ratatui::style::Color::Green);
     let (s, _) = screen(&app, 110, 16);

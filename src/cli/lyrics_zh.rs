@@ -6,8 +6,8 @@ use clap::Args;
 
 use crate::config::Config;
 use crate::lm::InferenceModel;
-use crate::lyrics::{load_song, Lang, Song};
 use crate::lyrics::zh::{check, compose, ComposeSettings, FormKind, FormTable, PinyinTable};
+use crate::lyrics::{load_song, Lang, Song};
 
 /// The Chinese options of `fabula lyrics`.
 #[derive(Debug, Args, Default)]

@@ -209,7 +209,11 @@ impl LyricsApp {
         self.status = if l.empty {
             format!("Line {} is empty: r writes it.", line + 1)
         } else if l.problems.is_empty() {
-            format!("Line {} keeps the form of the {}.", line + 1, report.form.name)
+            format!(
+                "Line {} keeps the form of the {}.",
+                line + 1,
+                report.form.name
+            )
         } else {
             format!(
                 "Line {} breaks the {}: {}.",
@@ -227,7 +231,10 @@ impl LyricsApp {
         let n = form.lines.len();
         Some(match action {
             Action::InsertLine | Action::DeleteLine | Action::MoveLine(_) | Action::AddSection => {
-                format!("A {} has {n} lines, fixed by its form: write, edit or lock them.", form.name)
+                format!(
+                    "A {} has {n} lines, fixed by its form: write, edit or lock them.",
+                    form.name
+                )
             }
             Action::CycleScheme => format!("A {} rhymes where its form rhymes.", form.name),
             Action::Syllables(_) => {

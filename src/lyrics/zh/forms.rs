@@ -245,7 +245,9 @@ impl FormTable {
                 (shared, edit_distance(&want, &have), f.name.as_str())
             })
             // Half the characters in common, at least one.
-            .filter(|&(shared, _, name)| shared > 0 && 2 * shared >= name.chars().count().min(want.len()))
+            .filter(|&(shared, _, name)| {
+                shared > 0 && 2 * shared >= name.chars().count().min(want.len())
+            })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
@@ -271,7 +273,9 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
         let mut prev = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let next = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            let next = (prev + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
             prev = row[j + 1];
             row[j + 1] = next;
         }
@@ -397,7 +401,10 @@ pub fn derive(
                 .iter()
                 .filter(|p| {
                     let (a, b) = (last_char(&p.lines[i].0), last_char(&p.lines[j].0));
-                    a != b && groups(table, a).iter().any(|g| groups(table, b).contains(g))
+                    a != b
+                        && groups(table, a)
+                            .iter()
+                            .any(|g| groups(table, b).contains(g))
                 })
                 .count()
         };
@@ -469,7 +476,10 @@ mod tests {
         assert_eq!(t.close_to("七言律", 1), ["七言律诗"]);
         // Nothing near: no guess, but still every form.
         let err = t.find("sonnet").unwrap_err().to_string();
-        assert!(!err.contains("did you mean") && err.contains("水调歌头"), "{err}");
+        assert!(
+            !err.contains("did you mean") && err.contains("水调歌头"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -226,7 +226,12 @@ mod tests {
         // 李白《早发白帝城》.
         let mut song = poem(
             "七言绝句",
-            &["朝辞白帝彩云间", "千里江陵一日还", "两岸猿声啼不住", "轻舟已过万重山"],
+            &[
+                "朝辞白帝彩云间",
+                "千里江陵一日还",
+                "两岸猿声啼不住",
+                "轻舟已过万重山",
+            ],
         );
         let r = report(&song).unwrap();
         assert_eq!(r.summary(), "韵 寒 · 平起");
@@ -246,7 +251,10 @@ mod tests {
             ]
         );
         let last = r.lines[3].problems.join("; ");
-        assert!(last.contains("not rhyming with 韵 寒 (it ends in ou)"), "{last}");
+        assert!(
+            last.contains("not rhyming with 韵 寒 (it ends in ou)"),
+            "{last}"
+        );
         assert_eq!(r.first_problem().map(|p| p.0), Some(1));
 
         // 山 where a line must end oblique: a tone problem at 7.

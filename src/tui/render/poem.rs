@@ -19,7 +19,11 @@ const MARKS: usize = 2 + 6 + 3 + 6;
 
 /// The poem as screen lines for a pane `inner` columns wide, and the row
 /// of the selected line.
-pub fn poem_lines(app: &LyricsApp, report: &PoemReport, inner: usize) -> (Vec<Line<'static>>, usize) {
+pub fn poem_lines(
+    app: &LyricsApp,
+    report: &PoemReport,
+    inner: usize,
+) -> (Vec<Line<'static>>, usize) {
     let form = report.form;
     let song = app.song();
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -39,7 +43,9 @@ pub fn poem_lines(app: &LyricsApp, report: &PoemReport, inner: usize) -> (Vec<Li
     }
     out.push(Line::styled(
         header,
-        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD),
     ));
     let text_cols = form.lines.iter().map(|l| l.chars).max().unwrap_or(0) * 2 + 2;
     let tone_cols = if report.start.is_some() { text_cols } else { 0 };
@@ -48,12 +54,7 @@ pub fn poem_lines(app: &LyricsApp, report: &PoemReport, inner: usize) -> (Vec<Li
     let show_pattern = show_tones && MARKS + text_cols + 2 * (2 + tone_cols) <= inner;
     let lines = song.sections.first().map_or(&[][..], |s| &s.lines[..]);
     let mut selected_row = 0;
-    for (i, ((line, spec), check)) in lines
-        .iter()
-        .zip(&form.lines)
-        .zip(&report.lines)
-        .enumerate()
-    {
+    for (i, ((line, spec), check)) in lines.iter().zip(&form.lines).zip(&report.lines).enumerate() {
         let here = i == app.line;
         if here {
             selected_row = out.len();
@@ -164,9 +165,7 @@ fn tones(line: &PoemLine) -> Vec<Span<'static>> {
         .enumerate()
         .map(|(i, mark)| {
             let style = if line.check.tone_misses.contains(&(i + 1)) {
-                Style::default()
-                    .fg(Color::Red)
-                    .add_modifier(Modifier::BOLD)
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
             } else if prescribed.get(i).is_some_and(|&p| p != '·') {
                 Style::default().fg(Color::Green)
             } else {
