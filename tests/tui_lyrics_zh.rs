@@ -465,3 +465,23 @@ fn a_tone_against_the_form_is_red_where_it_stands() {
     let (s, _) = screen(&app, 110, 16);
     assert!(s.contains("↳ tone at position 7: 仄 expected"), "{s}");
 }
+
+#[test]
+fn a_kept_line_that_breaks_the_form_is_still_named_after_a_draft() {
+    let mut app = poem_app("七言绝句", None, 2);
+    // A five-character first line, typed and locked: the rest is drafted
+    // around it, and the status does not call the poem fine.
+    keys(&mut app, "e");
+    app.update(Action::Paste("春风吹柳色".into()));
+    keys(&mut app, "\nlg");
+    engine(&mut app);
+    let t = texts(&app);
+    assert_eq!(t[0], "春风吹柳色");
+    assert!(t[1..].iter().all(|l| l.chars().count() == 7), "{t:?}");
+    assert!(
+        app.status
+            .starts_with("Written. Line 1 still breaks the 七言绝句: wrong length: 5 characters"),
+        "{}",
+        app.status
+    );
+}

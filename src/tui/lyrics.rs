@@ -535,6 +535,16 @@ impl LyricsApp {
                     if replaced.is_some() && self.last_save_error.is_none() {
                         self.status =
                             "Written. l locks a line you like; r rewrites the selected one.".into();
+                        // A kept line (typed, locked) may still break the form.
+                        let broken = poem::report(self.song())
+                            .and_then(|r| r.first_problem().map(|p| (r.form, p)));
+                        if let Some((form, (line, why))) = broken {
+                            self.status = format!(
+                                "Written. Line {} still breaks the {}: {why}.",
+                                line + 1,
+                                form.name
+                            );
+                        }
                     }
                 }
             }
