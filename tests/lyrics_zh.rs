@@ -49,8 +49,9 @@ fn forms_rhymes_and_tones_hold_over_many_seeds() {
                     "{name} seed {seed}: {line}"
                 );
             }
-            // Rhymes by construction: every rhyming line ends in the same group
-            // by its usual reading, and no rhyme character repeats.
+            // Rhymes by construction: the lines of each rhyme (one, or one per
+            // rhyme of a tune that changes rhyme) end in the same group by
+            // their usual reading, and no rhyme character repeats.
             let ends: Vec<char> = poem
                 .lines
                 .iter()
@@ -58,12 +59,20 @@ fn forms_rhymes_and_tones_hold_over_many_seeds() {
                 .filter(|(_, s)| s.rhymes)
                 .map(|(l, _)| l.chars().last().unwrap())
                 .collect();
-            let groups: HashSet<_> = ends
-                .iter()
-                .map(|&c| table.primary(c).and_then(|r| r.group()))
-                .collect();
-            assert_eq!(groups.len(), 1, "{name} seed {seed}: {ends:?}");
-            assert!(!groups.contains(&None), "{name} seed {seed}: {ends:?}");
+            for set in form.rhyme_sets() {
+                let groups: HashSet<_> = set
+                    .iter()
+                    .map(|&i| poem.lines[i - 1].chars().last().unwrap())
+                    .map(|c| table.primary(c).and_then(|r| r.group()))
+                    .collect();
+                assert_eq!(
+                    groups.len(),
+                    1,
+                    "{name} seed {seed}: {set:?} {:?}",
+                    poem.lines
+                );
+                assert!(!groups.contains(&None), "{name} seed {seed}: {ends:?}");
+            }
             assert_eq!(
                 ends.iter().collect::<HashSet<_>>().len(),
                 ends.len(),
@@ -93,6 +102,42 @@ fn forms_rhymes_and_tones_hold_over_many_seeds() {
             "{name}: only {} different poems",
             poems.len()
         );
+    }
+}
+
+#[test]
+fn tunes_that_change_rhyme_rhyme_in_each_part() {
+    let forms = FormTable::shipped();
+    let sets = |name: &str| forms.find(name).unwrap().rhyme_sets();
+    assert_eq!(
+        sets("菩萨蛮"),
+        [vec![1, 2], vec![3, 4], vec![5, 6], vec![7, 8]]
+    );
+    assert_eq!(sets("清平乐"), [vec![1, 2, 3, 4], vec![5, 6, 8]]);
+    assert_eq!(
+        sets("虞美人"),
+        [vec![1, 2], vec![3, 5], vec![6, 7], vec![8, 10]]
+    );
+    assert_eq!(sets("浣溪沙"), [vec![1, 2, 3, 5, 6]]);
+    let model = shipped_model();
+    let table = PinyinTable::shipped();
+    let settings = ComposeSettings::default();
+    for name in ["菩萨蛮", "清平乐", "减字木兰花", "虞美人", "定风波"] {
+        let form = forms.find(name).unwrap();
+        let mut changed = 0;
+        for seed in 1..=8u64 {
+            let poem = compose(&model, form, table, &settings, seed).unwrap();
+            let report = check(form, &poem.lines, table);
+            assert!(
+                report.lengths_ok() && report.rhymes_ok(),
+                "{name} seed {seed}: {report:?}"
+            );
+            assert_eq!(report.set_rhymes.len(), form.rhyme_sets().len());
+            // Each rhyme chooses its own group: most poems change rhyme.
+            let distinct: HashSet<_> = report.set_rhymes.iter().collect();
+            changed += usize::from(distinct.len() > 1);
+        }
+        assert!(changed >= 6, "{name}: {changed} of 8 poems change rhyme");
     }
 }
 
@@ -203,7 +248,60 @@ fn cli_unknown_form_lists_the_forms() {
     let (code, _, err) = run(&["lyrics", "--form", "浣溪沙", "--print"]);
     assert_ne!(code, 0);
     assert!(err.contains("--lang zh"), "{err}");
+    // The editor needs a terminal (and says what to use without one).
     let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "浣溪沙"]);
     assert_ne!(code, 0);
-    assert!(err.contains("--print"), "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("--print"),
+        "{err}"
+    );
+    // A near miss names the forms it is near.
+    let (code, _, err) = run(&["lyrics", "--lang", "zh", "--form", "七言绝"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("(did you mean 七言绝句, 七言律诗"), "{err}");
+}
+
+#[test]
+fn kept_lines_stay_and_bind_the_drafted_ones() {
+    let model = shipped_model();
+    let table = PinyinTable::shipped();
+    let settings = ComposeSettings::default();
+    for name in ["七言绝句", "五言律诗", "浣溪沙", "卜算子"] {
+        let form = FormTable::shipped().find(name).unwrap();
+        let last = form.lines.len() - 1;
+        for seed in 1..=6u64 {
+            // Keep the last line of one poem (it rhymes) and draft the rest
+            // around it with another seed: the rhyme and 平仄 must follow it.
+            let donor = compose(&model, form, table, &settings, seed + 100).unwrap();
+            let mut keep = vec![None; form.lines.len()];
+            keep[last] = Some(donor.lines[last].clone());
+            let poem =
+                fabula::lyrics::zh::compose_around(&model, form, table, &settings, seed, &keep)
+                    .unwrap();
+            assert_eq!(poem.lines[last], donor.lines[last], "{name} {seed}");
+            let report = check(form, &poem.lines, table);
+            assert!(
+                report.lengths_ok() && report.rhymes_ok(),
+                "{name} seed {seed}: {report:?}"
+            );
+            if form.kind == FormKind::Shi {
+                assert_eq!(report.tone_misses(), 0, "{name} seed {seed}: {report:?}");
+            }
+            // The kept rhyme character is not used again at a line end.
+            let end = donor.lines[last].chars().last().unwrap();
+            let ends = poem.lines[..last]
+                .iter()
+                .zip(&form.lines)
+                .filter(|(_, s)| s.rhymes)
+                .filter(|(l, _)| l.ends_with(end))
+                .count();
+            assert_eq!(ends, 0, "{name} seed {seed}: {:?}", poem.lines);
+        }
+    }
+    // With nothing kept it is the plain draft.
+    let form = FormTable::shipped().find("七言绝句").unwrap();
+    assert_eq!(
+        fabula::lyrics::zh::compose_around(&model, form, table, &settings, 3, &[]).unwrap(),
+        compose(&model, form, table, &settings, 3).unwrap()
+    );
 }

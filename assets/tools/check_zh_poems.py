@@ -7,10 +7,14 @@ and, for regulated verse, level/oblique (平仄) mismatches.
     PYTHONPATH=/tmp/zh/py python3 assets/tools/check_zh_poems.py \\
         [--fabula ./target/release/fabula] [--seeds 20] [--forms 五言绝句,浣溪沙,...] [--show 1]
         [--free-tones]
+    PYTHONPATH=/tmp/zh/py python3 assets/tools/check_zh_poems.py --files POEM.txt...
+
+The second form checks poems the lyrics editor exported (`x`: the title, the form, the poem).
 
 It runs fabula for each form and seed (1..N) and prints a table per form:
   length ok   every line has the form's number of characters and punctuation;
-  rhyme any   all rhyming line ends share a 中华新韵 group, any reading of each
+  rhyme any   all rhyming line ends (of each rhyme, for tunes that change rhyme) share a
+              中华新韵 group, any reading of each
               (polyphonic characters rhyme if any reading does);
   rhyme usual the same with only each character's usual (first) reading;
   平仄        mismatches per poem at the 2nd/4th/6th character and line ends (shi only).
@@ -82,7 +86,9 @@ def load_forms():
                 continue
             name, kind, _, _, pattern, rhymes = line.rstrip("\n").split("\t")
             spec = [(int(x[:-1]), x[-1]) for x in pattern.split()]
-            forms[name] = (kind, spec, {int(r) - 1 for r in rhymes.split(",")})
+            # One set of rhyming lines per rhyme (several for tunes that change rhyme).
+            sets = [{int(r) - 1 for r in part.split(",")} for part in rhymes.split(";")]
+            forms[name] = (kind, spec, sets)
     return forms
 
 
@@ -105,14 +111,20 @@ def tone_misses(lines, spec, rhymes):
 
 def check(text, forms):
     lines = text.strip("\n").split("\n")
-    name = lines[0].strip()
-    kind, spec, rhymes = forms[name]
-    body = "".join(lines[1:]).replace(" ", "")
+    # The editor's export puts the title first, then the form.
+    at = next((i for i, l in enumerate(lines[:2]) if l.strip() in forms), 0)
+    name = lines[at].strip()
+    kind, spec, sets = forms[name]
+    rhymes = set().union(*sets)
+    body = "".join(lines[at + 1:]).replace(" ", "")
     segs = re.findall(r"([^，。]+)([，。])", body)
     length_ok = [(len(s), p) for s, p in segs] == spec and "".join(s + p for s, p in segs) == body
-    ends = [segs[i][0][-1] for i in sorted(rhymes) if i < len(segs)]
-    any_ok = bool(ends) and bool(set.intersection(*[groups(c) for c in ends]))
-    usual_ok = bool(ends) and bool(set.intersection(*[groups(c, True) for c in ends]))
+    # Every rhyme's line ends share a group (each rhyme its own).
+    any_ok = usual_ok = True
+    for rhyme in sets:
+        ends = [segs[i][0][-1] for i in sorted(rhyme) if i < len(segs)]
+        any_ok &= bool(ends) and bool(set.intersection(*[groups(c) for c in ends]))
+        usual_ok &= bool(ends) and bool(set.intersection(*[groups(c, True) for c in ends]))
     tones = None
     if kind == "shi" and length_ok:
         tones = tone_misses([s for s, _ in segs], spec, rhymes)
@@ -126,8 +138,19 @@ def main():
     ap.add_argument("--forms", default="五言绝句,七言绝句,五言律诗,七言律诗,浣溪沙,如梦令,水调歌头,菩萨蛮,西江月,卜算子")
     ap.add_argument("--show", type=int, default=0, help="print the first N poems of each form")
     ap.add_argument("--free-tones", action="store_true", help="pass --free-tones to fabula")
+    ap.add_argument("--files", nargs="+", help="check these poems (the editor's exports) instead")
     args = ap.parse_args()
     forms = load_forms()
+    if args.files:
+        bad = 0
+        print(f"{'file':<24} {'form':<8} length ok  rhyme any  rhyme usual  平仄 misses")
+        for path in args.files:
+            with open(path, encoding="utf-8") as f:
+                name, length, anyr, usual, tones = check(f.read(), forms)
+            bad += not (length and anyr)
+            print(f"{os.path.basename(path):<24} {name:<8} {length!s:>9}  {anyr!s:>9}  "
+                  f"{usual!s:>11}  {'-' if tones is None else tones:>8}")
+        sys.exit(1 if bad else 0)
     print(f"{'form':<8} poems  length ok  rhyme any  rhyme usual  平仄 misses/poem")
     totals = defaultdict(int)
     for name in args.forms.split(","):

@@ -48,6 +48,11 @@ punctuation pattern among its poems (kept if at least MIN_FOLLOWING follow it); 
 rhymes if, among the examples that follow the pattern, its last character shares a
 rhyme group with the last line's last character (any reading, groups of 中华新韵, see
 RHYME_GROUPS) in at least RHYME_AGREE of them.  The last line always rhymes.
+Tunes that change rhyme (换韵) get one set per rhyme, written `1,2;3,4;5,6;7,8`: going
+back from the last line, a line in no set starts one with every other such line whose
+last character is a different character sharing a group in at least RHYME_AGREE of the
+examples, if that set shares the main rhyme in under RHYME_CHANGE of them on average
+(else it is one old rhyme that modern readings split, and its lines stay free).
 """
 import collections
 import glob
@@ -61,6 +66,7 @@ MIN_COUNT = 8
 MIN_TUNE = 60
 MIN_FOLLOWING = 10
 RHYME_AGREE = 0.6
+RHYME_CHANGE = 0.4
 HELDOUT_FRACTION = 0.03
 SEED = 16
 SHI_NAMES = {(4, 5): "五言绝句", (4, 7): "七言绝句", (8, 5): "五言律诗", (8, 7): "七言律诗"}
@@ -177,11 +183,35 @@ def derive_forms(poems, table):
             for i, (s, _) in enumerate(segs):
                 if groups(table[s[-1]]) & last:
                     agree[i] += 1
-        rhymes = [i + 1 for i, a in enumerate(agree) if a >= RHYME_AGREE * len(matching)]
-        if len(pattern) not in rhymes:
-            rhymes.append(len(pattern))
+        n = len(pattern)
+        main = [i for i, a in enumerate(agree) if i == n - 1 or a >= RHYME_AGREE * len(matching)]
+        set_of = {i: 0 for i in main}
+
+        def pair(i, j):
+            """Examples whose lines i and j end in different characters sharing a group."""
+            return sum(1 for segs in matching
+                       if segs[i][0][-1] != segs[j][0][-1]
+                       and groups(table[segs[i][0][-1]]) & groups(table[segs[j][0][-1]]))
+
+        sets = 1
+        for i in reversed(range(n)):
+            if i in set_of:
+                continue
+            new = [i] + [j for j in range(n) if j != i and j not in set_of
+                         and pair(i, j) >= RHYME_AGREE * len(matching)]
+            if len(new) < 2:
+                continue
+            cross = sum(pair(a, b) for a in new for b in main)
+            if cross / (len(new) * len(main) * len(matching)) < RHYME_CHANGE:
+                for j in new:
+                    set_of[j] = sets
+                sets += 1
+        by_set = collections.defaultdict(list)
+        for i in sorted(set_of):
+            by_set[set_of[i]].append(i + 1)
+        rhymes = ";".join(",".join(map(str, v)) for v in sorted(by_set.values()))
         pat = " ".join(f"{n}{p}" for n, p in pattern)
-        rows.append((name, kind, len(examples), count, pat, ",".join(map(str, rhymes))))
+        rows.append((name, kind, len(examples), count, pat, rhymes))
     return rows
 
 

@@ -9,7 +9,7 @@ use clap::Args;
 use crate::config::Config;
 use crate::lm::InferenceModel;
 use crate::lyrics::write::write_section;
-use crate::lyrics::{check, load_song, RhymeScheme, SectionKind, Song};
+use crate::lyrics::{check, load_song, Lang, RhymeScheme, SectionKind, Song};
 
 #[derive(Debug, Args)]
 pub struct LyricsArgs {
@@ -93,8 +93,13 @@ pub fn song_skeleton(
 }
 
 pub fn run(args: LyricsArgs, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
-    if args.zh.wants_chinese()? {
-        return super::lyrics_zh::run(&args);
+    // A saved Chinese poem opens in the Chinese editor without --lang zh.
+    let opens_poem = match &args.open {
+        Some(p) => load_song(p)?.lang == Lang::Zh,
+        None => false,
+    };
+    if args.zh.wants_chinese()? || opens_poem {
+        return super::lyrics_zh::run(&args, config_path);
     }
     let (config, _) = Config::load(config_path)?;
     anyhow::ensure!(

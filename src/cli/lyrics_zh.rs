@@ -4,13 +4,15 @@
 use anyhow::Context;
 use clap::Args;
 
+use crate::config::Config;
 use crate::lm::InferenceModel;
 use crate::lyrics::zh::{check, compose, ComposeSettings, FormKind, FormTable, PinyinTable};
+use crate::lyrics::{load_song, Lang, Song};
 
 /// The Chinese options of `fabula lyrics`.
 #[derive(Debug, Args, Default)]
 pub struct ZhArgs {
-    /// Language: en (songs) or zh (诗 and 词 to a form; needs --form and --print).
+    /// Language: en (songs) or zh (诗 and 词 to a form; needs --form, or --open of a saved poem).
     #[arg(long, default_value = "en")]
     pub lang: String,
     /// With --lang zh: the form, e.g. 五言绝句, 七言绝句, 五言律诗, 七言律诗, 浣溪沙, 如梦令, 水调歌头.
@@ -68,8 +70,13 @@ pub fn draft(
         FormKind::Ci => "词",
     };
     out.push_str(&format!("  ({kind}; {}", form.pattern()));
-    if let Some(g) = report.rhyme {
-        out.push_str(&format!("; 韵 {}", g.name()));
+    if report.set_rhymes.iter().any(Option::is_some) {
+        let names: Vec<&str> = report
+            .set_rhymes
+            .iter()
+            .map(|g| g.map_or("?", |g| g.name()))
+            .collect();
+        out.push_str(&format!("; 韵 {}", names.join("→")));
     }
     if let Some(s) = report.start {
         out.push_str(&format!("; {}起", s.mark()));
@@ -120,23 +127,58 @@ pub fn draft(
     Ok(out)
 }
 
-pub fn run(args: &super::lyrics::LyricsArgs) -> anyhow::Result<()> {
+/// `fabula lyrics --lang zh`: with `--print` a poem on stdout, else the
+/// lyrics editor on a new poem of `--form` (or the poem of `--open`).
+pub fn run(
+    args: &super::lyrics::LyricsArgs,
+    config_path: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let forms = FormTable::shipped();
-    let Some(name) = args.zh.form.as_deref() else {
-        anyhow::bail!(
+    let opened = match &args.open {
+        Some(p) => {
+            anyhow::ensure!(!args.print, "--open is for the editor, not --print");
+            let song = load_song(p)?;
+            anyhow::ensure!(
+                song.lang == Lang::Zh,
+                "{}: an English song; open it without --lang zh",
+                p.display()
+            );
+            Some(song)
+        }
+        None => None,
+    };
+    let name = match (&opened, args.zh.form.as_deref()) {
+        (Some(song), _) => song.form.clone().unwrap_or_default(),
+        (None, Some(name)) => name.to_string(),
+        (None, None) => anyhow::bail!(
             "--lang zh needs --form; the forms are: {}",
             forms.names().join(", ")
-        );
+        ),
     };
-    forms.find(name)?;
-    anyhow::ensure!(
-        args.print,
-        "the lyrics editor does not write Chinese yet: use --print (with --seed and --annotate)"
-    );
+    let form = forms.find(&name)?;
+    let (config, _) = Config::load(config_path)?;
+    if !args.print {
+        crate::tui::require_terminal()?;
+    }
     let model_name = args.model.as_deref().unwrap_or(DEFAULT_MODEL);
     let path = crate::paths::resolve_model(model_name).map_err(anyhow::Error::msg)?;
     let model = InferenceModel::load(&path)
         .with_context(|| format!("loading the Chinese lyrics model {model_name:?}"))?;
-    let text = draft(&model, name, args.seed, args.zh.free_tones, args.annotate)?;
-    super::print_stdout(&text)
+    if args.print {
+        let text = draft(&model, &name, args.seed, args.zh.free_tones, args.annotate)?;
+        return super::print_stdout(&text);
+    }
+    anyhow::ensure!(
+        !args.zh.free_tones,
+        "--free-tones is for --print; the editor keeps the form's 平仄"
+    );
+    crate::cli::crash::install_panic_log();
+    let song = opened.unwrap_or_else(|| Song::poem(args.title.clone().unwrap_or_default(), form));
+    let start = crate::tui::lyrics::LyricsStart {
+        song,
+        open: args.open.clone(),
+        lines_per_section: form.lines.len(),
+        seed: args.seed,
+    };
+    crate::tui::lyrics::run(config, model, start)
 }

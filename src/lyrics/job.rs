@@ -3,7 +3,7 @@
 
 use crate::lm::InferenceModel;
 
-use super::song::{Song, SongError};
+use super::song::{Lang, Song, SongError};
 use super::write::{state_before, write_line, write_section_until, WriteSettings};
 
 /// How lines are drawn, from the `[lyrics]` settings.
@@ -29,6 +29,8 @@ pub enum LyricsTask {
 
 /// Does `task` on `song`; the song comes back changed. `stop` is asked
 /// between lines of a section: once it says yes, no more lines are written.
+/// A Chinese poem is written by the Chinese composer (`model` is then the
+/// Chinese model), a whole poem at a time.
 pub fn write(
     model: &InferenceModel,
     song: &mut Song,
@@ -37,6 +39,9 @@ pub fn write(
     seed: u64,
     stop: &dyn Fn() -> bool,
 ) -> Result<(), SongError> {
+    if song.lang == Lang::Zh {
+        return super::zh::poem::write(model, song, task, seed);
+    }
     match *task {
         LyricsTask::Section { section, lines } => {
             let target = song.resolve(section)?;

@@ -65,4 +65,6 @@ pub use pronounce::{
 pub use scheme::{
     check, AccidentalRhyme, GroupId, LineReport, RhymeScheme, SchemeError, SchemeReport,
 };
-pub use song::{Direction, Line, Section, SectionKind, Song, SongEditor, SongError, UNDO_LIMIT};
+pub use song::{
+    Direction, Lang, Line, Section, SectionKind, Song, SongEditor, SongError, UNDO_LIMIT,
+};

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::scheme::RhymeScheme;
+use super::zh::forms::{Form, FormTable};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -164,15 +165,44 @@ pub enum SongError {
         of: usize,
         reason: &'static str,
     },
+    /// A Chinese poem's form is unknown, or the poem does not have its shape.
+    #[error("{0}")]
+    Poem(String),
+    /// What writes the lines could not (the Chinese composer's errors).
+    #[error("{0}")]
+    Writing(String),
 }
 
 type Result<T> = std::result::Result<T, SongError>;
+
+/// The language a song is written in, and so what writes it and what its
+/// lines are checked against: English lyrics to rhyme schemes and syllable
+/// targets, or a Chinese poem (诗 or 词) to a form of `assets/zh/forms.tsv`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    fn is_en(&self) -> bool {
+        *self == Lang::En
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "SongData")]
 pub struct Song {
     pub title: String,
     pub sections: Vec<Section>,
+    /// English songs leave it out of the file, as before languages were recorded.
+    #[serde(default, skip_serializing_if = "Lang::is_en")]
+    pub lang: Lang,
+    /// A Chinese poem's form (七言绝句, 浣溪沙…); `None` for English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
 }
 
 /// Unvalidated wire form, so deserialising can reject broken repeats.
@@ -182,6 +212,10 @@ struct SongData {
     title: String,
     #[serde(default)]
     sections: Vec<Section>,
+    #[serde(default)]
+    lang: Lang,
+    #[serde(default)]
+    form: Option<String>,
 }
 
 impl TryFrom<SongData> for Song {
@@ -190,6 +224,8 @@ impl TryFrom<SongData> for Song {
         let song = Song {
             title: d.title,
             sections: d.sections,
+            lang: d.lang,
+            form: d.form,
         };
         song.validate()?;
         Ok(song)
@@ -201,12 +237,60 @@ impl Song {
         Song {
             title: title.into(),
             sections: Vec::new(),
+            lang: Lang::En,
+            form: None,
         }
     }
 
-    /// Checks the repeat invariant for every section.
+    /// A Chinese poem to `form`: one section with one empty line per line
+    /// of the form, which keeps that shape (lines are written, edited and
+    /// locked, never added, removed or moved).
+    pub fn poem(title: impl Into<String>, form: &Form) -> Song {
+        let mut section = Section::new(SectionKind::Verse, RhymeScheme::FREE);
+        section.lines = form.lines.iter().map(|_| Line::default()).collect();
+        Song {
+            title: title.into(),
+            sections: vec![section],
+            lang: Lang::Zh,
+            form: Some(form.name.clone()),
+        }
+    }
+
+    /// The form of a Chinese poem; `None` for an English song.
+    pub fn zh_form(&self) -> Option<&'static Form> {
+        let name = self.form.as_deref().filter(|_| self.lang == Lang::Zh)?;
+        FormTable::shipped().find(name).ok()
+    }
+
+    /// Checks the repeat invariant for every section, and that a Chinese
+    /// poem names a known form and has its shape.
     pub fn validate(&self) -> Result<()> {
-        (0..self.sections.len()).try_for_each(|i| self.resolve(i).map(drop))
+        (0..self.sections.len()).try_for_each(|i| self.resolve(i).map(drop))?;
+        match (self.lang, self.form.as_deref()) {
+            (Lang::En, None) => Ok(()),
+            (Lang::En, Some(form)) => Err(SongError::Poem(format!(
+                "the song names the form {form:?} but its language is en; a form needs \"lang\": \"zh\""
+            ))),
+            (Lang::Zh, None) => Err(SongError::Poem(
+                "a Chinese poem needs its form (\"form\": \"七言绝句\", …)".into(),
+            )),
+            (Lang::Zh, Some(name)) => {
+                let form = FormTable::shipped()
+                    .find(name)
+                    .map_err(|e| SongError::Poem(e.to_string()))?;
+                let lines: Vec<usize> = self.sections.iter().map(|s| s.lines.len()).collect();
+                if lines != [form.lines.len()] {
+                    return Err(SongError::Poem(format!(
+                        "a {} is one section of {} lines; this poem has {} section(s) of {:?} lines",
+                        form.name,
+                        form.lines.len(),
+                        lines.len(),
+                        lines
+                    )));
+                }
+                Ok(())
+            }
+        }
     }
 
     pub fn section(&self, index: usize) -> Result<&Section> {
@@ -471,6 +555,9 @@ impl Song {
     /// section, repeats written out in full. Blank lines inside a section are
     /// left out so they can't be mistaken for section breaks.
     pub fn export_plain_text(&self) -> String {
+        if let Some(form) = self.zh_form() {
+            return self.export_poem(form);
+        }
         let mut out = String::new();
         if !self.title.trim().is_empty() {
             out.push_str(self.title.trim());
@@ -490,6 +577,33 @@ impl Song {
                 out.push_str(line.text.trim_end());
                 out.push('\n');
             }
+        }
+        out
+    }
+}
+
+impl Song {
+    /// A Chinese poem as `--print` writes it: the title (if any), the
+    /// form's name, a blank line, then the lines with the form's ， and 。,
+    /// a line break after each 。.
+    fn export_poem(&self, form: &Form) -> String {
+        let mut out = String::new();
+        if !self.title.trim().is_empty() {
+            out.push_str(self.title.trim());
+            out.push('\n');
+        }
+        out.push_str(&form.name);
+        out.push_str("\n\n");
+        let lines = self.sections.first().map_or(&[][..], |s| &s.lines[..]);
+        for (line, spec) in lines.iter().zip(&form.lines) {
+            out.push_str(line.text.trim());
+            out.push(spec.punct);
+            if spec.punct == '。' {
+                out.push('\n');
+            }
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
         }
         out
     }
@@ -835,6 +949,33 @@ mod tests {
             s.regenerate_unlocked(3, |_| String::new()),
             Err(SongError::IsRepeat { .. })
         ));
+    }
+
+    #[test]
+    fn a_poem_keeps_its_language_form_and_shape() {
+        let form = FormTable::shipped().find("五言绝句").unwrap();
+        let mut poem = Song::poem("静夜思", form);
+        assert_eq!(poem.sections[0].lines.len(), 4);
+        for (i, l) in ["床前明月光", "疑是地上霜", "举头望明月", "低头思故乡"]
+            .iter()
+            .enumerate()
+        {
+            poem.set_text(0, i, *l).unwrap();
+        }
+        let json = serde_json::to_string(&poem).unwrap();
+        assert!(json.contains("\"lang\":\"zh\"") && json.contains("\"form\":\"五言绝句\""));
+        assert_eq!(serde_json::from_str::<Song>(&json).unwrap(), poem);
+        assert_eq!(
+            poem.export_plain_text(),
+            "静夜思\n五言绝句\n\n床前明月光，疑是地上霜。\n举头望明月，低头思故乡。\n"
+        );
+        // An English song's file has no language or form in it.
+        let english = serde_json::to_string(&sample()).unwrap();
+        assert!(!english.contains("lang") && !english.contains("form"));
+        // A poem that lost a line no longer has its form's shape.
+        poem.sections[0].lines.pop();
+        let err = poem.validate().unwrap_err().to_string();
+        assert!(err.contains("one section of 4 lines"), "{err}");
     }
 
     #[test]

@@ -10,8 +10,9 @@ use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, Models, Request};
 use crate::lm::InferenceModel;
 use crate::lyrics::write::WriteSettings;
+use crate::lyrics::zh::poem;
 use crate::lyrics::{
-    load_song, save_song, song_path, LyricsTask, RhymeScheme, SectionKind, Song, SongEditor,
+    load_song, save_song, song_path, Lang, LyricsTask, RhymeScheme, SectionKind, Song, SongEditor,
     SongError,
 };
 
@@ -25,6 +26,9 @@ const DEFAULT_SYLLABLES: u8 = 8;
 /// What the status says when nothing else is to be said.
 pub const LYRICS_HINT: &str =
     "n writes the next line, g the section; l locks a line you like; ? lists every key.";
+/// The same for a Chinese poem.
+pub const POEM_HINT: &str =
+    "g drafts the poem (locked lines stay); r rewrites a line, l locks it, e edits it; ? lists every key.";
 
 /// What is being typed, and into what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +74,11 @@ pub struct LyricsApp {
 impl LyricsApp {
     pub fn new(config: Config, song: Song, path: Option<PathBuf>, seed: u64) -> LyricsApp {
         let settings = crate::lyrics::job::write_settings(&config.lyrics);
+        let hint = if song.lang == Lang::Zh {
+            POEM_HINT
+        } else {
+            LYRICS_HINT
+        };
         LyricsApp {
             config,
             editor: SongEditor::new(song),
@@ -77,7 +86,7 @@ impl LyricsApp {
             line: 0,
             typing: None,
             job: None,
-            status: LYRICS_HINT.into(),
+            status: hint.into(),
             show_help: false,
             should_quit: false,
             path,
@@ -174,12 +183,65 @@ impl LyricsApp {
             }
             Some(Typing::Line(text)) => {
                 let (s, l) = (self.target(self.section), self.line);
-                let kept = text.trim().to_string();
+                let kept = if self.song().lang == Lang::Zh {
+                    poem_line(&text)
+                } else {
+                    text.trim().to_string()
+                };
                 if self.edit(|song| song.set_text(s, l, kept)).is_none() {
                     self.typing = Some(Typing::Line(text));
+                } else {
+                    self.say_poem_line(l);
                 }
             }
         }
+    }
+
+    /// After a poem's line is typed: whether it keeps the form, and if
+    /// not, why (it is kept either way: the writer decides).
+    fn say_poem_line(&mut self, line: usize) {
+        let Some(report) = poem::report(self.song()) else {
+            return;
+        };
+        let Some(l) = report.lines.get(line) else {
+            return;
+        };
+        self.status = if l.empty {
+            format!("Line {} is empty: r writes it.", line + 1)
+        } else if l.problems.is_empty() {
+            format!(
+                "Line {} keeps the form of the {}.",
+                line + 1,
+                report.form.name
+            )
+        } else {
+            format!(
+                "Line {} breaks the {}: {}.",
+                line + 1,
+                report.form.name,
+                l.problems.join("; ")
+            )
+        };
+    }
+
+    /// Why an edit that changes a song's shape is refused for a poem:
+    /// its form fixes the lines, their lengths and rhymes.
+    fn poem_refuses(&self, action: &Action) -> Option<String> {
+        let form = self.song().zh_form()?;
+        let n = form.lines.len();
+        Some(match action {
+            Action::InsertLine | Action::DeleteLine | Action::MoveLine(_) | Action::AddSection => {
+                format!(
+                    "A {} has {n} lines, fixed by its form: write, edit or lock them.",
+                    form.name
+                )
+            }
+            Action::CycleScheme => format!("A {} rhymes where its form rhymes.", form.name),
+            Action::Syllables(_) => {
+                format!("A {}'s lines have the form's character counts.", form.name)
+            }
+            _ => return None,
+        })
     }
 
     fn update_typing(&mut self, action: Action) {
@@ -240,6 +302,10 @@ impl LyricsApp {
         );
         if self.generating() && changes_song {
             self.status = "Writing… wait for it, or press Esc to stop it.".into();
+            return;
+        }
+        if let Some(why) = self.poem_refuses(&action) {
+            self.status = why;
             return;
         }
         let (s, l) = (self.section, self.line);
@@ -469,6 +535,16 @@ impl LyricsApp {
                     if replaced.is_some() && self.last_save_error.is_none() {
                         self.status =
                             "Written. l locks a line you like; r rewrites the selected one.".into();
+                        // A kept line (typed, locked) may still break the form.
+                        let broken = poem::report(self.song())
+                            .and_then(|r| r.first_problem().map(|p| (r.form, p)));
+                        if let Some((form, (line, why))) = broken {
+                            self.status = format!(
+                                "Written. Line {} still breaks the {}: {why}.",
+                                line + 1,
+                                form.name
+                            );
+                        }
                     }
                 }
             }
@@ -523,6 +599,14 @@ impl Screen for LyricsApp {
     fn close(&mut self) -> anyhow::Result<Option<String>> {
         song_exit_report(self.path.as_deref(), self.last_save_error.take())
     }
+}
+
+/// A typed poem line as it is kept: no spaces (an IME or a paste may
+/// leave some) and no closing ， or 。, which the form adds.
+pub fn poem_line(typed: &str) -> String {
+    let text: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    text.trim_end_matches(['，', '。', ',', '.', '、', '；', ';', '！', '!', '？', '?'])
+        .to_string()
 }
 
 /// How the lyrics editor starts.
@@ -581,6 +665,15 @@ pub fn song_exit_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_poem_line_loses_spaces_and_its_closing_mark() {
+        assert_eq!(poem_line(" 床前 明月光， "), "床前明月光");
+        assert_eq!(poem_line("疑是地上霜。"), "疑是地上霜");
+        // Marks inside stay, to be flagged as not Chinese characters.
+        assert_eq!(poem_line("举头,望明月"), "举头,望明月");
+        assert_eq!(poem_line("   "), "");
+    }
 
     #[test]
     fn no_false_song_saved() {

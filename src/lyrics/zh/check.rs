@@ -22,8 +22,10 @@ pub struct LineCheck {
     pub expected: usize,
     /// The last character's most common final (`ang`).
     pub last_final: Option<String>,
-    /// For rhyming lines: whether the last character can be read in the poem's group.
+    /// For rhyming lines: whether the last character can be read in its rhyme's group.
     pub rhymes: Option<bool>,
+    /// For rhyming lines: the group of the rhyme they take.
+    pub rhyme_group: Option<RhymeGroup>,
     /// 平, 仄 or 中 (either) per character.
     pub tones: String,
     /// The prescribed 平仄 per character (regulated verse; `·` where free).
@@ -34,7 +36,11 @@ pub struct LineCheck {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoemCheck {
+    /// The main rhyme: the group of the last line's rhyme.
     pub rhyme: Option<RhymeGroup>,
+    /// Each rhyme's group, in the form's order (one entry unless the form
+    /// changes rhyme).
+    pub set_rhymes: Vec<Option<RhymeGroup>>,
     pub start: Option<Tone>,
     pub lines: Vec<LineCheck>,
 }
@@ -45,7 +51,8 @@ impl PoemCheck {
     }
 
     pub fn rhymes_ok(&self) -> bool {
-        self.rhyme.is_some() && self.lines.iter().all(|l| l.rhymes != Some(false))
+        self.set_rhymes.iter().all(Option::is_some)
+            && self.lines.iter().all(|l| l.rhymes != Some(false))
     }
 
     pub fn tone_misses(&self) -> usize {
@@ -88,31 +95,27 @@ pub fn prescribed(form: &Form, start: Tone, line: usize, pos: usize) -> Option<T
 /// Checks `lines` (characters only, no punctuation) against `form`.
 pub fn check(form: &Form, lines: &[String], table: &PinyinTable) -> PoemCheck {
     let last = |s: &String| s.chars().last();
-    // The poem's rhyme: a group every rhyming line end can take, preferring the
-    // first rhyming line's usual reading; else the most common one.
-    let ends: Vec<char> = form
+    // Each rhyme of the form (one, unless it changes rhyme) gets its group
+    // from its own lines' ends.
+    let set_rhymes: Vec<Option<RhymeGroup>> = (0..form.set_count())
+        .map(|set| {
+            let ends: Vec<char> = form
+                .lines
+                .iter()
+                .zip(lines)
+                .filter(|(spec, _)| spec.rhymes && spec.rhyme_set == set)
+                .filter_map(|(_, l)| last(l))
+                .collect();
+            rhyme_of(&ends, table)
+        })
+        .collect();
+    let main_set = form
         .lines
         .iter()
-        .zip(lines)
-        .filter(|(spec, _)| spec.rhymes)
-        .filter_map(|(_, l)| last(l))
-        .collect();
-    let mut candidates: Vec<RhymeGroup> = Vec::new();
-    if let Some(&first) = ends.first() {
-        candidates.extend(table.primary(first).and_then(|r| r.group()));
-        candidates.extend(table.readings(first).iter().filter_map(|r| r.group()));
-    }
-    for &c in &ends {
-        candidates.extend(table.readings(c).iter().filter_map(|r| r.group()));
-    }
-    let rhyme = candidates.iter().copied().max_by_key(|&g| {
-        let n = ends.iter().filter(|&&c| table.rhymes_with(c, g)).count();
-        // Earlier candidates win ties (max_by_key keeps the last maximum).
-        (
-            n,
-            std::cmp::Reverse(candidates.iter().position(|&x| x == g)),
-        )
-    });
+        .rev()
+        .find(|l| l.rhymes)
+        .map_or(0, |l| l.rhyme_set);
+    let rhyme = set_rhymes.get(main_set).copied().flatten();
     let start = if has_tone_rules(form) {
         let misses = |start: Tone| -> usize {
             tone_misses_all(form, lines, table, start)
@@ -139,9 +142,10 @@ pub fn check(form: &Form, lines: &[String], table: &PinyinTable) -> PoemCheck {
     for (i, spec) in form.lines.iter().enumerate() {
         let text = lines.get(i).cloned().unwrap_or_default();
         let end = text.chars().last();
+        let rhyme_group = set_rhymes.get(spec.rhyme_set).copied().flatten();
         let rhymes = spec
             .rhymes
-            .then(|| matches!((end, rhyme), (Some(c), Some(g)) if table.rhymes_with(c, g)));
+            .then(|| matches!((end, rhyme_group), (Some(c), Some(g)) if table.rhymes_with(c, g)));
         let prescribed_marks: String = (0..spec.chars)
             .map(|p| {
                 start
@@ -154,6 +158,7 @@ pub fn check(form: &Form, lines: &[String], table: &PinyinTable) -> PoemCheck {
             expected: spec.chars,
             last_final: end.and_then(|c| table.primary(c)).map(|r| r.fin.clone()),
             rhymes,
+            rhyme_group: rhyme_group.filter(|_| spec.rhymes),
             tones: text.chars().map(|c| table.tone_mark(c)).collect(),
             prescribed: prescribed_marks,
             tone_misses: misses
@@ -164,9 +169,31 @@ pub fn check(form: &Form, lines: &[String], table: &PinyinTable) -> PoemCheck {
     }
     PoemCheck {
         rhyme,
+        set_rhymes,
         start,
         lines: out,
     }
+}
+
+/// The group of a rhyme whose line ends are `ends`: a group every end can
+/// take, preferring the first end's usual reading; else the most common.
+fn rhyme_of(ends: &[char], table: &PinyinTable) -> Option<RhymeGroup> {
+    let mut candidates: Vec<RhymeGroup> = Vec::new();
+    if let Some(&first) = ends.first() {
+        candidates.extend(table.primary(first).and_then(|r| r.group()));
+        candidates.extend(table.readings(first).iter().filter_map(|r| r.group()));
+    }
+    for &c in ends {
+        candidates.extend(table.readings(c).iter().filter_map(|r| r.group()));
+    }
+    candidates.iter().copied().max_by_key(|&g| {
+        let n = ends.iter().filter(|&&c| table.rhymes_with(c, g)).count();
+        // Earlier candidates win ties (max_by_key keeps the last maximum).
+        (
+            n,
+            std::cmp::Reverse(candidates.iter().position(|&x| x == g)),
+        )
+    })
 }
 
 fn tone_misses_all(

@@ -7,9 +7,10 @@
 //!   characters are sampled (punctuation, line breaks and the unknown token
 //!   are masked), and the form's ， or 。 is fed after the last one;
 //! * at a rhyming line's last character only characters whose usual reading
-//!   is in the poem's rhyme group may be drawn, each with the model's own
-//!   probability; the first rhyming line picks the group (any character with
-//!   a known final); a rhyme character is not used twice;
+//!   is in its rhyme's group may be drawn, each with the model's own
+//!   probability; the first line of each rhyme picks its group (any
+//!   character with a known final; a tune that changes rhyme has several);
+//!   a rhyme character is not used twice;
 //! * in regulated verse (绝句, 律诗) the 2nd, 4th, 6th and last character of
 //!   every line must take the prescribed level/oblique tone (see
 //!   [`super::check`]) by their usual reading; the first line's 2nd
@@ -26,7 +27,7 @@ use std::collections::HashMap;
 use crate::lm::sample::{log_softmax_into, Rng};
 use crate::lm::{InferenceModel, LstmState, Scratch};
 
-use super::check::{has_tone_rules, prescribed};
+use super::check::{check, has_tone_rules, prescribed};
 use super::forms::Form;
 use super::pinyin::{PinyinTable, RhymeGroup, Tone};
 
@@ -222,6 +223,31 @@ pub fn compose(
     settings: &ComposeSettings,
     seed: u64,
 ) -> Result<Poem, ComposeError> {
+    compose_around(model, form, table, settings, seed, &[])
+}
+
+/// Drafts the lines of `form` that `keep` leaves open (`None`, empty, or
+/// past its end) and keeps the others as they are: a kept line is fed to
+/// the model in its place, and binds the drafted lines as a line of the
+/// poem does: their rhyme group is the kept rhyming lines' (see
+/// [`check`]), their 平仄 follow the start the kept lines fit best, and
+/// the kept characters count as used. With nothing kept this is [`compose`].
+pub fn compose_around(
+    model: &InferenceModel,
+    form: &Form,
+    table: &PinyinTable,
+    settings: &ComposeSettings,
+    seed: u64,
+    keep: &[Option<String>],
+) -> Result<Poem, ComposeError> {
+    let kept: Vec<Option<&str>> = (0..form.lines.len())
+        .map(|i| {
+            keep.get(i)
+                .and_then(|k| k.as_deref())
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+        })
+        .collect();
     let info = TokenInfo::new(model, table);
     if !info.han.iter().any(|&h| h) {
         return Err(ComposeError::NoChinese);
@@ -238,20 +264,46 @@ pub fn compose(
         probs: Vec::new(),
     };
     let tones = settings.enforce_tones && has_tone_rules(form);
-    let mut rhyme: Option<RhymeGroup> = None;
+    // One group per rhyme of the form (more than one when it changes rhyme).
+    let mut rhyme: Vec<Option<RhymeGroup>> = vec![None; form.set_count()];
     let mut start: Option<Tone> = None;
     let mut used_rhymes: Vec<u32> = Vec::new();
     let mut lines = Vec::new();
     let k = settings.candidates.clamp(1, 64);
     let mut lsm = Vec::new();
     let mut poem_uses: HashMap<u32, u32> = HashMap::new();
+    if kept.iter().any(Option::is_some) {
+        let texts: Vec<String> = kept.iter().map(|t| t.unwrap_or("").to_string()).collect();
+        let report = check(form, &texts, table);
+        rhyme = report.set_rhymes;
+        start = report.start.filter(|_| tones);
+        for (spec, text) in form.lines.iter().zip(&texts) {
+            for tok in model.vocab.encode(text) {
+                *poem_uses.entry(tok).or_insert(0) += 1;
+            }
+            if spec.rhymes {
+                used_rhymes.extend(text.chars().last().map(|c| model.vocab.token(c)));
+            }
+        }
+    }
     for (li, spec) in form.lines.iter().enumerate() {
+        if let Some(text) = kept[li] {
+            let mut toks = model.vocab.encode(text);
+            toks.push(model.vocab.token(spec.punct));
+            if spec.punct == '。' {
+                toks.push(model.vocab.token('\n'));
+            }
+            logits = net.prime(&toks, &mut state, &mut scratch);
+            lines.push(text.to_string());
+            continue;
+        }
         let mut states: Vec<LstmState> = vec![state.clone(); k];
         let mut outs: Vec<Vec<f32>> = vec![logits.clone(); k];
         let mut texts: Vec<Vec<u32>> = vec![Vec::new(); k];
         let mut scores = vec![0.0f64; k];
         let mut starts = vec![start; k];
-        let mut rhymes = vec![rhyme; k];
+        let mut rhymes = vec![rhyme.clone(); k];
+        let set = spec.rhyme_set;
         let mut uses = vec![poem_uses.clone(); k];
         for pos in 0..spec.chars {
             let mut toks = Vec::with_capacity(k);
@@ -259,8 +311,8 @@ pub fn compose(
                 let mut need = Need::default();
                 let at_rhyme = spec.rhymes && pos + 1 == spec.chars;
                 if at_rhyme {
-                    need.group = rhymes[c];
-                    need.some_group = rhymes[c].is_none();
+                    need.group = rhymes[c][set];
+                    need.some_group = rhymes[c][set].is_none();
                 }
                 if tones {
                     match starts[c] {
@@ -288,8 +340,8 @@ pub fn compose(
                 if tones && starts[c].is_none() && li == 0 && pos == 1 {
                     starts[c] = info.tone[tok as usize];
                 }
-                if at_rhyme && rhymes[c].is_none() {
-                    rhymes[c] = info.group[tok as usize];
+                if at_rhyme && rhymes[c][set].is_none() {
+                    rhymes[c][set] = info.group[tok as usize];
                 }
                 texts[c].push(tok);
                 toks.push(tok);
@@ -320,7 +372,7 @@ pub fn compose(
             );
         }
         start = starts[best];
-        rhyme = rhymes[best];
+        rhyme = rhymes.swap_remove(best);
         poem_uses = uses.swap_remove(best);
         if spec.rhymes {
             used_rhymes.extend(texts[best].last().copied());

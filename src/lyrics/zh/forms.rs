@@ -9,6 +9,15 @@
 //! follow the pattern, its last character shares a rhyme group with the last
 //! line's (any reading) in at least [`RHYME_AGREE`] of them. The last line
 //! always rhymes.
+//!
+//! Tunes that change rhyme part-way (换韵: 菩萨蛮, 清平乐, 虞美人…) get a
+//! rhyme set per rhyme: going back from the last line, a line not yet in a
+//! set starts one with every other such line whose last character is a
+//! different character of a shared rhyme group in at least
+//! [`RHYME_AGREE`] of the examples (so a repeated line, 叠句, makes no
+//! set), provided the new set's lines share the main rhyme in under
+//! [`RHYME_CHANGE`] of them on average; otherwise they are one rhyme that
+//! modern readings split (入声 characters), not a change, and stay free.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -21,6 +30,10 @@ const FORMS: &str = include_str!("../../../assets/zh/forms.tsv");
 pub const SHI_FORMS: [&str; 4] = ["五言绝句", "七言绝句", "五言律诗", "七言律诗"];
 /// Least share of a tune's examples whose line end must rhyme with the last line's.
 pub const RHYME_AGREE: f64 = 0.6;
+/// Most average agreement with the main rhyme for a set of lines to be a
+/// rhyme of its own (换韵 sets measure 0.1-0.25 in the corpus; lines that
+/// shared one old rhyme now read apart, 0.55-0.7).
+pub const RHYME_CHANGE: f64 = 0.4;
 /// Fewest examples for a ci tune to get a form.
 pub const MIN_TUNE: usize = 60;
 /// Fewest examples following a ci tune's most common pattern.
@@ -41,6 +54,9 @@ pub struct LineSpec {
     /// ， or 。 after the line.
     pub punct: char,
     pub rhymes: bool,
+    /// Which of the form's rhymes a rhyming line takes (0 for a form with
+    /// one; in order of each rhyme's first line).
+    pub rhyme_set: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +87,25 @@ impl Form {
             .collect()
     }
 
+    /// The 1-based rhyming lines of each rhyme, in order of first line.
+    pub fn rhyme_sets(&self) -> Vec<Vec<usize>> {
+        let mut sets: Vec<Vec<usize>> = vec![Vec::new(); self.set_count()];
+        for (i, l) in self.lines.iter().enumerate().filter(|(_, l)| l.rhymes) {
+            sets[l.rhyme_set].push(i + 1);
+        }
+        sets
+    }
+
+    /// How many rhymes the form has (1 unless it changes rhyme).
+    pub fn set_count(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| l.rhymes)
+            .map(|l| l.rhyme_set + 1)
+            .max()
+            .unwrap_or(1)
+    }
+
     pub fn total_chars(&self) -> usize {
         self.lines.iter().map(|l| l.chars).sum()
     }
@@ -78,8 +113,13 @@ impl Form {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FormError {
-    #[error("unknown form {name:?}; the forms are: {available}")]
-    Unknown { name: String, available: String },
+    #[error("unknown form {name:?}{}; the forms are: {available}", close_names(.close))]
+    Unknown {
+        name: String,
+        /// Forms whose names are nearest the one asked for, nearest first.
+        close: Vec<String>,
+        available: String,
+    },
     #[error("forms table line {line}: {message}")]
     Bad { line: usize, message: String },
 }
@@ -131,18 +171,27 @@ impl FormTable {
                     chars,
                     punct,
                     rhymes: false,
+                    rhyme_set: 0,
                 });
             }
             if lines.is_empty() {
                 return Err(bad("empty pattern"));
             }
-            for r in rhymes.split(',') {
-                let r: usize = r.trim().parse().map_err(|_| bad("bad rhyme line"))?;
-                let spec = r
-                    .checked_sub(1)
-                    .and_then(|k| lines.get_mut(k))
-                    .ok_or_else(|| bad("rhyme line out of range"))?;
-                spec.rhymes = true;
+            // Rhymes: `2,4,6,8`, or one `;`-separated set per rhyme of a
+            // tune that changes rhyme, in order of first line.
+            for (set, lines_of_set) in rhymes.split(';').enumerate() {
+                for r in lines_of_set.split(',') {
+                    let r: usize = r.trim().parse().map_err(|_| bad("bad rhyme line"))?;
+                    let spec = r
+                        .checked_sub(1)
+                        .and_then(|k| lines.get_mut(k))
+                        .ok_or_else(|| bad("rhyme line out of range"))?;
+                    if spec.rhymes {
+                        return Err(bad("a line in two rhyme sets"));
+                    }
+                    spec.rhymes = true;
+                    spec.rhyme_set = set;
+                }
             }
             forms.push(Form {
                 name: name.to_string(),
@@ -160,7 +209,7 @@ impl FormTable {
     }
 
     /// The form called `name` (surrounding spaces ignored), or an error
-    /// listing the available forms.
+    /// naming the closest forms and listing them all.
     pub fn find(&self, name: &str) -> Result<&Form, FormError> {
         let wanted = name.trim();
         self.forms
@@ -168,9 +217,70 @@ impl FormTable {
             .find(|f| f.name == wanted)
             .ok_or_else(|| FormError::Unknown {
                 name: name.to_string(),
+                close: self.close_to(wanted, 4),
                 available: self.names().join(", "),
             })
     }
+
+    /// Up to `n` form names nearest `wanted`: most characters in common
+    /// (a misordered 浣沙溪 still finds 浣溪沙), then fewest edits.
+    pub fn close_to(&self, wanted: &str, n: usize) -> Vec<String> {
+        let want: Vec<char> = wanted.chars().collect();
+        let mut scored: Vec<(usize, usize, &str)> = self
+            .forms
+            .iter()
+            .map(|f| {
+                let have: Vec<char> = f.name.chars().collect();
+                let mut left = have.clone();
+                let shared = want
+                    .iter()
+                    .filter(|c| match left.iter().position(|x| x == *c) {
+                        Some(i) => {
+                            left.swap_remove(i);
+                            true
+                        }
+                        None => false,
+                    })
+                    .count();
+                (shared, edit_distance(&want, &have), f.name.as_str())
+            })
+            // Half the characters in common, at least one.
+            .filter(|&(shared, _, name)| {
+                shared > 0 && 2 * shared >= name.chars().count().min(want.len())
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(n)
+            .map(|(_, _, name)| name.to_string())
+            .collect()
+    }
+}
+
+fn close_names(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// One poem of a corpus: its header (form or tune) and its lines.
@@ -269,8 +379,8 @@ pub fn derive(
         }
         let matching: Vec<&&CorpusPoem> = examples.iter().filter(|p| shape(p) == pattern).collect();
         let mut agree = vec![0usize; pattern.len()];
+        let last_char = |s: &str| s.chars().last().unwrap_or(' ');
         for p in &matching {
-            let last_char = |s: &str| s.chars().last().unwrap_or(' ');
             let last = groups(table, last_char(&p.lines[p.lines.len() - 1].0));
             for (i, (s, _)) in p.lines.iter().enumerate() {
                 if groups(table, last_char(s)).iter().any(|g| last.contains(g)) {
@@ -279,13 +389,63 @@ pub fn derive(
             }
         }
         let n = pattern.len();
+        let enough = |k: usize| k as f64 >= RHYME_AGREE * matching.len() as f64;
+        let main: Vec<usize> = (0..n).filter(|&i| i + 1 == n || enough(agree[i])).collect();
+        let mut set_of: Vec<Option<usize>> = vec![None; n];
+        for &i in &main {
+            set_of[i] = Some(0);
+        }
+        // Agreement of two line ends: different characters sharing a group.
+        let pair = |i: usize, j: usize| -> usize {
+            matching
+                .iter()
+                .filter(|p| {
+                    let (a, b) = (last_char(&p.lines[i].0), last_char(&p.lines[j].0));
+                    a != b
+                        && groups(table, a)
+                            .iter()
+                            .any(|g| groups(table, b).contains(g))
+                })
+                .count()
+        };
+        let mut sets = 1;
+        for i in (0..n).rev() {
+            if set_of[i].is_some() {
+                continue;
+            }
+            let mut set = vec![i];
+            set.extend((0..n).filter(|&j| j != i && set_of[j].is_none() && enough(pair(i, j))));
+            if set.len() < 2 {
+                continue;
+            }
+            let cross: usize = set
+                .iter()
+                .flat_map(|&a| main.iter().map(move |&b| (a, b)))
+                .map(|(a, b)| pair(a, b))
+                .sum();
+            let mean = cross as f64 / (set.len() * main.len() * matching.len()) as f64;
+            if mean < RHYME_CHANGE {
+                for &j in &set {
+                    set_of[j] = Some(sets);
+                }
+                sets += 1;
+            }
+        }
+        // Sets are numbered in order of their first line.
+        let mut order: Vec<usize> = Vec::new();
+        for s in set_of.iter().flatten() {
+            if !order.contains(s) {
+                order.push(*s);
+            }
+        }
         let lines = pattern
             .iter()
             .enumerate()
             .map(|(i, &(chars, punct))| LineSpec {
                 chars,
                 punct,
-                rhymes: i + 1 == n || agree[i] as f64 >= RHYME_AGREE * matching.len() as f64,
+                rhymes: set_of[i].is_some(),
+                rhyme_set: set_of[i].map_or(0, |s| order.iter().position(|&o| o == s).unwrap_or(0)),
             })
             .collect();
         forms.push(Form {
@@ -306,6 +466,21 @@ pub fn derive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_form_names_the_closest() {
+        let t = FormTable::shipped();
+        let err = t.find("浣沙溪").unwrap_err().to_string();
+        assert!(err.contains("(did you mean 浣溪沙"), "{err}");
+        assert_eq!(t.close_to("七言绝", 2), ["七言绝句", "七言律诗"]);
+        assert_eq!(t.close_to("七言律", 1), ["七言律诗"]);
+        // Nothing near: no guess, but still every form.
+        let err = t.find("sonnet").unwrap_err().to_string();
+        assert!(
+            !err.contains("did you mean") && err.contains("水调歌头"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn shipped_table_has_the_shi_forms_and_common_tunes() {
@@ -345,6 +520,8 @@ mod tests {
             "x\tci\t1\t1\t5；\t1\n",
             "x\tci\t1\t1\t5，\t2\n",
             "x\tci\t1\t1\t0，\t1\n",
+            "x\tci\t1\t1\t5， 5。\t1,2;2\n",
+            "x\tci\t1\t1\t5， 5。\t1;x\n",
         ] {
             assert!(FormTable::parse(bad).is_err(), "{bad}");
         }
@@ -385,12 +562,16 @@ mod tests {
         assert_eq!((t.examples, t.following), (3, 2));
         assert_eq!(t.pattern(), "2， 2。 6。 6， 6。 2， 2。 6。");
         // Lines 1-5 end 山山远楼休 / 雁雁岸家花, unlike the last lines' 处 (姑)
-        // and 道 (豪); lines 6-7 end 住住 / 好好 like them.
-        assert_eq!(t.rhyme_lines(), vec![6, 7, 8]);
+        // and 道 (豪); lines 6-7 end 住住 / 好好 like them. The tune changes
+        // rhyme: 山远 / 雁岸 (寒) and 楼休 (尤) / 家花 (麻) are rhymes of their
+        // own; the repeated 山山 alone would not make one.
+        assert_eq!(t.rhyme_lines(), vec![1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(t.rhyme_sets(), [vec![1, 2, 3], vec![4, 5], vec![6, 7, 8]]);
         let seven = &forms[1];
         assert_eq!(seven.kind, FormKind::Shi);
         // 间 还 山 rhyme (寒, 还 read huan2); 住 does not.
         assert_eq!(seven.rhyme_lines(), vec![1, 2, 4]);
+        assert_eq!(seven.rhyme_sets(), [vec![1, 2, 4]]);
         assert_eq!(forms[2].rhyme_lines(), vec![2, 4]);
         // Too few examples: no form.
         assert_eq!(derive(&poems, PinyinTable::shipped(), 4, 2).len(), 2);

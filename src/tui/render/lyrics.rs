@@ -9,9 +9,11 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::{color, help, status};
+use crate::lyrics::zh::poem;
 use crate::lyrics::{check, Section, Song};
 use crate::tui::keys::Mode;
 use crate::tui::lyrics::{LyricsApp, Typing};
+use crate::tui::wrap::width;
 
 pub fn render(app: &LyricsApp, frame: &mut Frame) {
     if super::too_small(frame) {
@@ -21,23 +23,53 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
     let accent = color(&app.config.colors.accent);
     let [main, status_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    let (lines, selected_row) = song_lines(app);
+    let inner = main.width.saturating_sub(2) as usize;
+    let (lines, selected_row) = match poem::report(app.song()) {
+        Some(report) => super::poem::poem_lines(app, &report, inner),
+        None => song_lines(app),
+    };
     let height = main.height.saturating_sub(2) as usize;
-    let scroll = selected_row.saturating_sub(height.saturating_sub(3)) as u16;
+    let scroll = selected_row.saturating_sub(height.saturating_sub(3));
     let song = app.song();
+    let kind = match &song.form {
+        Some(form) => form.as_str(),
+        None => "Lyrics",
+    };
     let title = match &app.typing {
         Some(Typing::Title(buf)) => format!(" Title: {buf}▏ "),
-        _ if song.title.is_empty() => " Lyrics: untitled (t gives a title) ".to_string(),
+        _ if song.title.is_empty() => format!(" {kind}: untitled (t gives a title) "),
         _ => format!(
-            " Lyrics: {} ",
+            " {kind}: {} ",
             crate::text_safety::printable_line(&song.title)
         ),
+    };
+    // The terminal's cursor where the next character goes (an input
+    // method opens its window there): after the text, in display columns.
+    let cursor = match &app.typing {
+        Some(Typing::Line(_)) => lines
+            .get(selected_row)
+            .and_then(|l| columns_before_caret(l))
+            .map(|x| (x, selected_row.saturating_sub(scroll) as u16 + 1)),
+        Some(Typing::Title(_)) => Some((width(&title[..title.len() - "▏ ".len()]), 0)),
+        None => None,
     };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(accent))
         .title(title);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), main);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .block(block),
+        main,
+    );
+    if let Some((x, y)) = cursor {
+        // x counts from the left border, y from the top one.
+        let (x, y) = (main.x as usize + 1 + x, main.y + y);
+        if x < (main.x + main.width).saturating_sub(1) as usize && y < main.y + main.height - 1 {
+            frame.set_cursor_position((x as u16, y));
+        }
+    }
     let mut parts = vec![format!(" {} ", app.model_label), "lyrics".to_string()];
     if app.generating() {
         parts.push("writing…".into());
@@ -52,6 +84,13 @@ pub fn render(app: &LyricsApp, frame: &mut Frame) {
     if app.show_help {
         help::render(Mode::Lyrics, accent, frame, area);
     }
+}
+
+/// Display columns before the typing caret (`▏`) of a screen line.
+fn columns_before_caret(line: &Line) -> Option<usize> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let at = text.find('▏')?;
+    Some(width(&text[..at]))
 }
 
 /// The song as screen lines, and the row of the selected line.

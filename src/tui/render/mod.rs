@@ -4,6 +4,7 @@
 mod chat;
 pub mod help;
 pub mod lyrics;
+mod poem;
 mod review;
 pub mod status;
 mod story;
