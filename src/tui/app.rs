@@ -92,6 +92,8 @@ pub struct App {
     pub saver: Option<crate::story::saver::Saver>,
     /// Passages written ahead for the choices on screen (outside the tree).
     pub prewrites: Prewrites,
+    /// Picks answered by a passage written (or being written) ahead.
+    pub written_ahead: usize,
     next_job: JobId,
     seed: u64,
 }
@@ -130,6 +132,7 @@ impl App {
             data_dir: sessions_dir(),
             saver: None,
             prewrites: Prewrites::default(),
+            written_ahead: 0,
             next_job: 1,
             seed,
         };
@@ -199,11 +202,25 @@ impl App {
     fn new_job(&mut self, kind: JobKind) -> (JobId, CancelToken) {
         // The player's work goes first: passages still being written ahead
         // stop (between two model steps), so nothing waits behind them.
-        self.prewrites.cancel_running();
+        self.stop_running_prewrites();
         let id = self.next_job_id();
         let cancel = CancelToken::default();
         self.start_job(id, kind, cancel.clone());
         (id, cancel)
+    }
+
+    /// Stops the passages still being written ahead; those not sent to the
+    /// engine yet are not sent at all.
+    fn stop_running_prewrites(&mut self) {
+        self.prewrites.cancel_running();
+        self.drop_cancelled_requests();
+    }
+
+    fn drop_cancelled_requests(&mut self) {
+        self.outbox.retain(|r| match r {
+            Request::Narrate { cancel, .. } => !cancel.is_cancelled(),
+            _ => true,
+        });
     }
 
     fn next_job_id(&mut self) -> JobId {
@@ -269,7 +286,7 @@ impl App {
         };
         match found {
             Some(Found::Ready { fed, written }) => {
-                self.prewrites.cancel_running();
+                self.stop_running_prewrites();
                 let job = self.next_job_id();
                 self.start_job(job, kind, CancelToken::default());
                 // The events the engine would send, now: the same path as a
@@ -289,11 +306,16 @@ impl App {
                     seconds: written.seconds,
                     cancelled: false,
                 });
+                self.written_ahead += 1;
+                if self.status.is_empty() {
+                    self.status = "Written while you read.".into();
+                }
             }
             Some(Found::Running { job, cancel, fed }) => {
                 // Still being written: that job becomes this passage's.
-                self.prewrites.cancel_running();
+                self.stop_running_prewrites();
                 self.start_job(job, kind, cancel);
+                self.written_ahead += 1;
                 if let Some(state) = fed {
                     self.on_engine(Event::Fed { job, state });
                 }
@@ -356,6 +378,7 @@ impl App {
             Vec::new()
         };
         self.prewrites.retain(|k| wanted.contains(k));
+        self.drop_cancelled_requests();
         for key in wanted {
             if self.prewrites.contains(&key) {
                 continue;
@@ -638,6 +661,7 @@ impl App {
                     job.cancel.cancel();
                 }
                 self.prewrites.clear();
+                self.drop_cancelled_requests();
                 self.autosave();
                 self.should_quit = true;
             }

@@ -173,6 +173,11 @@ impl Prewrites {
         None
     }
 
+    /// Whether `job` writes a passage ahead.
+    pub fn is_ahead(&self, job: JobId) -> bool {
+        self.entries.iter().any(|e| e.job == job)
+    }
+
     /// (written, being written) among the entries.
     pub fn counts(&self) -> (usize, usize) {
         let written = self.entries.iter().filter(|e| e.written.is_some()).count();
