@@ -18,6 +18,8 @@ pub struct PickRun {
     pub ms: Vec<f64>,
     /// The passages the picks got, in order.
     pub passages: Vec<String>,
+    /// Picks answered by a passage written ahead.
+    pub ahead: usize,
 }
 
 /// Plays `picks` picked choices from opening 1 with `seed`; `ahead` turns
@@ -37,6 +39,7 @@ pub fn play(
     let mut run = PickRun {
         ms: Vec::with_capacity(picks),
         passages: Vec::with_capacity(picks),
+        ahead: 0,
     };
     for k in 0..picks {
         game.wait_prewrites()?;
@@ -55,5 +58,6 @@ pub fn play(
         );
         game.wait_prewrites()?;
     }
+    run.ahead = game.app.written_ahead;
     Ok(run)
 }
