@@ -172,16 +172,17 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
 const ABANDONED: Color = Color::Blue;
 const ALTERNATIVE: Color = Color::Magenta;
 
-/// One line naming the arc's styles, with how many of each are drawn.
+/// One line naming the arc's styles, with how many of each are drawn
+/// (short: it fits the review pane of a 100-column terminal).
 fn branch_legend(accent: Color, abandoned: usize, alternatives: usize) -> Line<'static> {
     Line::from(vec![
-        Span::styled("⣀ this branch  ", Style::default().fg(accent)),
+        Span::styled("⣀ this ", Style::default().fg(accent)),
         Span::styled(
-            format!("▀ abandoned ({abandoned})  "),
+            format!("▀ abandoned {abandoned} "),
             Style::default().fg(ABANDONED),
         ),
         Span::styled(
-            format!("• alternatives ({alternatives})"),
+            format!("• alternatives {alternatives}"),
             Style::default().fg(ALTERNATIVE),
         ),
     ])
