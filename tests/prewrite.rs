@@ -164,7 +164,10 @@ fn a_picked_choice_written_ahead_is_the_turn_at_once() {
     let t = &app.session.tree;
     let node = t.node(t.current()).unwrap();
     let action = t.node(node.parent.unwrap()).unwrap();
-    assert_eq!((action.role, action.text.as_str()), (Role::Player, "open the gate"));
+    assert_eq!(
+        (action.role, action.text.as_str()),
+        (Role::Player, "open the gate")
+    );
     // Stored like a passage written after the pick: its state, the state
     // after the action, sentiment on both, and the next choices asked for.
     assert_eq!(node.state, Some(state(2.0)));

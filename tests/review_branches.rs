@@ -29,7 +29,11 @@ fn push(s: &mut Session, parent: NodeId, role: Role, text: &str, score: f32) -> 
 /// Twelve turns that brighten; a branch left at turn 3 that darkens; a
 /// retried passage at turn 9.
 fn branching_story() -> Session {
-    let mut s = Session::new("mystery", "The house on the hill is quiet.", ModelStamp::default());
+    let mut s = Session::new(
+        "mystery",
+        "The house on the hill is quiet.",
+        ModelStamp::default(),
+    );
     s.title = "Branches".into();
     let mut at = 0;
     let mut turn3 = 0;
@@ -161,7 +165,11 @@ fn review_json_lists_every_branch_arc() {
         .args(["review", path.to_str().unwrap(), "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let branches = v["branches"].as_array().unwrap();
     assert_eq!(branches.len(), 3, "three leaves");
@@ -191,7 +199,12 @@ fn review_json_lists_every_branch_arc() {
     let left: Vec<_> = branches
         .iter()
         .filter(|b| b["current"] == false)
-        .map(|b| (b["shared_turns"].as_u64().unwrap(), b["nodes"].as_array().unwrap().len()))
+        .map(|b| {
+            (
+                b["shared_turns"].as_u64().unwrap(),
+                b["nodes"].as_array().unwrap().len(),
+            )
+        })
         .collect();
     // Left at turn 3 (five turns after it); the retry beside turn 9.
     assert!(left.contains(&(3, 8)) && left.contains(&(8, 9)), "{left:?}");

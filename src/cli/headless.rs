@@ -70,8 +70,11 @@ impl Headless {
                 .events
                 .blocking_recv()
                 .context("the model engine stopped")?;
-            if let Event::Error { message, .. } = &event {
-                anyhow::bail!("the model failed: {message}");
+            if let Event::Error { job, message } = &event {
+                // A passage written ahead that failed is only not used.
+                if !self.app.prewrites.is_ahead(*job) {
+                    anyhow::bail!("the model failed: {message}");
+                }
             }
             self.app.update(Action::Engine(event));
         }

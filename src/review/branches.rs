@@ -72,7 +72,11 @@ pub struct OtherBranch {
 /// so the cost follows the branches' own length, not the story's.
 pub fn other_branches(tree: &StoryTree) -> Vec<OtherBranch> {
     let on_branch = positions_on_branch(tree);
-    let score = |id: NodeId| tree.node(id).and_then(|n| n.sentiment).map(|s| s.score as f64);
+    let score = |id: NodeId| {
+        tree.node(id)
+            .and_then(|n| n.sentiment)
+            .map(|s| s.score as f64)
+    };
     let mut out = Vec::new();
     let mut part = Vec::new();
     for leaf in tree.nodes().iter().filter(|n| n.children.is_empty()) {
@@ -188,7 +192,10 @@ mod tests {
         assert_eq!(others.len(), 2);
         // The retry: from turn 4 (the action) to its passage at turn 5.
         assert_eq!(others[0].kind, Kind::Alternative);
-        assert_eq!(others[0].points, vec![(4.0, 0.2f32 as f64), (5.0, 0.9f32 as f64)]);
+        assert_eq!(
+            others[0].points,
+            vec![(4.0, 0.2f32 as f64), (5.0, 0.9f32 as f64)]
+        );
         // The branch left after turn 2.
         assert_eq!(others[1].kind, Kind::Abandoned);
         let turns: Vec<f64> = others[1].points.iter().map(|p| p.0).collect();

@@ -119,7 +119,10 @@ impl Prewrites {
         let at = self.entries.iter().position(|e| &e.key == key)?;
         let e = self.entries.swap_remove(at);
         Some(match e.written {
-            Some(written) => Found::Ready { fed: e.fed, written },
+            Some(written) => Found::Ready {
+                fed: e.fed,
+                written,
+            },
             None => Found::Running {
                 job: e.job,
                 cancel: e.cancel,
@@ -257,7 +260,10 @@ mod tests {
         p.started(key("look", 1), 1, a.clone());
         p.started(key("wait", 1), 2, b.clone());
         p.on_event(done(2, "You wait", true));
-        assert!(p.take(&key("wait", 1)).is_none(), "a cancelled passage is not kept");
+        assert!(
+            p.take(&key("wait", 1)).is_none(),
+            "a cancelled passage is not kept"
+        );
         p.cancel_running();
         assert!(a.is_cancelled());
         assert_eq!(p.counts(), (0, 0));

@@ -139,8 +139,7 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
             Kind::Abandoned => abandoned.push(thin_arc(o.points, n, area.width)),
         }
     }
-    let [legend, chart] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
+    let [legend, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
     frame.render_widget(
         Paragraph::new(branch_legend(accent, abandoned.len(), alternative_count)),
         legend,
