@@ -188,7 +188,7 @@ mod tests {
     fn other_branches_start_where_they_leave_the_current_one() {
         let t = story();
         let mut others = other_branches(&t);
-        others.sort_by(|a, b| a.points.len().cmp(&b.points.len()));
+        others.sort_by_key(|a| a.points.len());
         assert_eq!(others.len(), 2);
         // The retry: from turn 4 (the action) to its passage at turn 5.
         assert_eq!(others[0].kind, Kind::Alternative);
