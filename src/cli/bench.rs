@@ -286,7 +286,7 @@ fn pick_figures(args: &BenchArgs) -> anyhow::Result<Vec<String>> {
     let (w, c) = (median(warm.ms.clone()), median(cold.ms.clone()));
     let w_max = warm.ms.iter().copied().fold(0.0, f64::max);
     println!(
-        "picked choice, key to full passage ({picks} picks, story model, median): written ahead {w:.3} ms (max {w_max:.3}), written after the pick {c:.1} ms; {same} of {picks} passages identical"
+        "picked choice, key to full passage drawn ({picks} picks, story model, median): written ahead {w:.3} ms (max {w_max:.3}), written after the pick {c:.1} ms; {same} of {picks} passages identical"
     );
     Ok(vec![
         format!("pick_to_passage_ms={w:.3}"),
