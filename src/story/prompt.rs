@@ -78,9 +78,19 @@ pub fn action_start(tree: &StoryTree, at: NodeId, action: &str) -> PassageStart 
     read_after(tree, Some(at), &model_text(Role::Player, action))
 }
 
-/// [`action_start`] for several actions at `at`, reading the story once.
+/// [`action_start`] for several actions at `at`, reading the story once;
+/// with a stored state at `at` the story's text is left empty (the model
+/// reads it only when there is no state).
 pub fn action_starts(tree: &StoryTree, at: NodeId, actions: &[&str]) -> Vec<PassageStart> {
-    let before = read_after(tree, Some(at), "");
+    let before = match state_of(tree, at) {
+        Some(state) => PassageStart {
+            state: Some(state),
+            context: String::new(),
+            prefix: String::new(),
+            fed: None,
+        },
+        None => read_after(tree, Some(at), ""),
+    };
     actions
         .iter()
         .map(|action| PassageStart {
@@ -282,6 +292,7 @@ mod tests {
             assert_eq!(plan, passage_plan(&taken, b, &story, mood));
             assert!(plan.world.iter().any(|w| w == "gate"), "{:?}", plan.world);
             let both = ["open the gate", "wait"];
+            // No state stored at `p`: the story is read as text.
             assert_eq!(action_starts(&t, p, &both)[0], start);
             assert_eq!(action_plans(&t, p, &both, &story, mood)[0], plan);
             assert_eq!(

@@ -12,7 +12,7 @@ use crate::narrator::Plan;
 use crate::story::NodeId;
 
 /// Everything a narrate request reads: equal inputs write the same passage.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct PassageInputs {
     pub state: Option<LstmState>,
     pub context: String,
@@ -20,6 +20,21 @@ pub struct PassageInputs {
     pub plan: Plan,
     pub sampling: SamplingConfig,
     pub seed: u64,
+}
+
+/// The story as text is read only when there is no stored state (the
+/// app's states are always its model's: a story from another model is
+/// read anew without them), so with a state it is not compared, and a
+/// passage written ahead need not build it.
+impl PartialEq for PassageInputs {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+            && (self.state.is_some() || self.context == other.context)
+            && self.prefix == other.prefix
+            && self.plan == other.plan
+            && self.sampling == other.sampling
+            && self.seed == other.seed
+    }
 }
 
 /// Which passage an entry is: the turn the choice is taken at, the
@@ -251,6 +266,41 @@ mod tests {
             Some(Found::Running { job: 8, .. })
         ));
         assert_eq!(p.counts(), (0, 0));
+    }
+
+    #[test]
+    fn with_a_stored_state_the_key_does_not_need_the_story_text() {
+        use crate::story::prompt::{action_starts, passage_plan, passage_start};
+        use crate::story::Role;
+        let story = StoryConfig::default();
+        let mut t = StoryTree::new("You wake.");
+        let a = t.push(0, Role::Player, "stand up").unwrap();
+        let p = t.push(a, Role::Narration, "You stand.").unwrap();
+        t.node_mut(p).unwrap().state = Some(LstmState::zeros(1, 2));
+        let ahead = action_starts(&t, p, &["look"]).remove(0);
+        assert!(ahead.context.is_empty() && ahead.state.is_some());
+        let inputs = |start: crate::story::prompt::PassageStart, plan| PassageInputs {
+            state: start.state,
+            context: start.context,
+            prefix: start.prefix,
+            plan,
+            sampling: SamplingConfig::default(),
+            seed: 4,
+        };
+        let written = inputs(ahead, action_plan(&t, p, Some("look"), &story, None));
+        let b = t.push(p, Role::Player, "look").unwrap();
+        let picked = inputs(
+            passage_start(&t, b, true),
+            passage_plan(&t, b, &story, None),
+        );
+        assert!(!picked.context.is_empty());
+        assert_eq!(written, picked);
+        // Without a state the text is what the model reads: compared.
+        let mut other = picked.clone();
+        other.state = None;
+        let mut other_text = other.clone();
+        other_text.context.push('x');
+        assert_ne!(other, other_text);
     }
 
     #[test]
