@@ -639,7 +639,7 @@ impl App {
                 self.show_branches = !self.show_branches;
                 self.status = if self.show_branches {
                     let others = crate::review::branches::other_leaves(&self.session.tree);
-                    format!("The arc shows the {others} other branches too; Ctrl-B hides them.")
+                    format!("The arc also shows the other branches ({others}); Ctrl-B hides them.")
                 } else {
                     "The arc shows the current branch.".into()
                 };
