@@ -53,6 +53,9 @@ pub struct StoryConfig {
     pub action_bias: f32,
     /// Candidates when a target mood is set (at least `candidates`).
     pub steering_candidates: usize,
+    /// Write each offered choice's passage while the player reads, so a
+    /// picked choice shows at once (the same passage as written after).
+    pub prewrite_choices: bool,
 }
 
 impl Default for StoryConfig {
@@ -67,6 +70,7 @@ impl Default for StoryConfig {
             candidates: 16,
             action_bias: 2.5,
             steering_candidates: 16,
+            prewrite_choices: true,
         }
     }
 }

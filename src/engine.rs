@@ -367,6 +367,19 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 seed,
                 cancel,
             } => {
+                // Stopped before it began (a passage written ahead that the
+                // player overtook): nothing is read or sampled.
+                if cancel.is_cancelled() {
+                    let _ = events.send(Event::Done {
+                        job,
+                        text: String::new(),
+                        state: state.unwrap_or_else(|| model.net.zero_state()),
+                        tokens: 0,
+                        seconds: 0.0,
+                        cancelled: true,
+                    });
+                    continue;
+                }
                 let started = Instant::now();
                 let state = start_state(model, state, &context, &prefix, &mut scratch);
                 let _ = events.send(Event::Fed {

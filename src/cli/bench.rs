@@ -55,6 +55,16 @@ pub struct BenchArgs {
     /// Weight formats whose sampling speed is measured (f32, bf16, int8).
     #[arg(long, value_delimiter = ',', default_value = "f32,bf16,int8")]
     pub weights: Vec<WeightFormat>,
+    /// With --frames: the review's arc with every other branch overlaid.
+    #[arg(long, requires = "frames")]
+    pub overlay: bool,
+    /// Measure only the picked-choice latency (key to full passage), with
+    /// the choices' passages written ahead and without.
+    #[arg(long)]
+    pub pick: bool,
+    /// Choices picked per run for the picked-choice latency.
+    #[arg(long, default_value_t = 12)]
+    pub picks: usize,
 }
 
 /// Sampling speed of one model in one weight format, beside the limit set
@@ -290,7 +300,7 @@ fn run_anchor(args: &BenchArgs) -> anyhow::Result<std::collections::HashMap<Stri
 /// `--frames`: p50/p99 frame time and resident memory, as `key=value`.
 fn run_frames(args: &BenchArgs) -> anyhow::Result<()> {
     use crate::tui::frame_bench;
-    let r = frame_bench::measure(args.turns, args.frame_count)?;
+    let r = frame_bench::measure(args.turns, args.frame_count, args.overlay)?;
     println!(
         "frame time: story screen {}x{} (test backend), {} turns on the branch, {} nodes",
         frame_bench::WIDTH,
@@ -317,9 +327,45 @@ fn run_frames(args: &BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The picked-choice latency with the story model, as `key=value` pairs
+/// (printed with a readable line too).
+fn pick_figures(args: &BenchArgs) -> anyhow::Result<Vec<String>> {
+    use super::pick_bench::play;
+    let (config, _) = crate::config::Config::load(None)?;
+    let path = crate::paths::resolve_model(&config.models.story)?;
+    let model = std::sync::Arc::new(InferenceModel::load(&path)?);
+    let picks = args.picks.max(1);
+    let warm = play(&config, &model, picks, 7, true)?;
+    let cold = play(&config, &model, picks, 7, false)?;
+    let same = warm
+        .passages
+        .iter()
+        .zip(&cold.passages)
+        .filter(|(a, b)| a == b)
+        .count();
+    let (w, c) = (median(warm.ms.clone()), median(cold.ms.clone()));
+    let w_max = warm.ms.iter().copied().fold(0.0, f64::max);
+    println!(
+        "picked choice, key to full passage drawn ({picks} picks, story model, median): written ahead {w:.3} ms (max {w_max:.3}), written after the pick {c:.1} ms; {same} of {picks} passages identical"
+    );
+    Ok(vec![
+        format!("pick_to_passage_ms={w:.3}"),
+        format!("pick_to_passage_max_ms={w_max:.3}"),
+        format!("pick_to_passage_ms_cold={c:.3}"),
+        format!("pick_identical={same}"),
+        format!("picks={picks}"),
+    ])
+}
+
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if args.frames {
         return run_frames(&args);
+    }
+    if args.pick {
+        super::set_threads(Some(args.threads))?;
+        let kv = pick_figures(&args)?;
+        println!("{}", kv.join(" "));
+        return Ok(());
     }
     super::set_threads(Some(args.threads))?;
     let device = crate::lm::parse_device(&args.device)?;
@@ -474,6 +520,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             "ratio_train_vs_torch={:.2}",
             reference_row.train / train
         ));
+    }
+    match pick_figures(&args) {
+        Ok(figures) => kv.extend(figures),
+        Err(e) => println!("picked choice latency: skipped ({e:#})"),
     }
     if let Some(peak) = bench::peak_rss_bytes() {
         println!("peak memory (resident): {:.0} MB", peak as f64 / 1e6);

@@ -160,6 +160,9 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
     }
     for variant in &args.variants {
         let mut cfg = config.clone();
+        // The script types its actions: passages written ahead for the
+        // choices would only take time from the passages measured.
+        cfg.story.prewrite_choices = false;
         match variant.as_str() {
             "single" => {
                 cfg.story.candidates = 1;

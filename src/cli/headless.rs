@@ -70,9 +70,75 @@ impl Headless {
                 .events
                 .blocking_recv()
                 .context("the model engine stopped")?;
-            if let Event::Error { message, .. } = &event {
-                anyhow::bail!("the model failed: {message}");
+            if let Event::Error { job, message } = &event {
+                // A passage written ahead that failed is only not used.
+                if !self.app.prewrites.is_ahead(*job) {
+                    anyhow::bail!("the model failed: {message}");
+                }
             }
+            self.app.update(Action::Engine(event));
+        }
+    }
+
+    /// Applies the engine events that have already arrived (passages
+    /// written ahead while the input was read), without waiting.
+    pub fn take_arrived(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.app.update(Action::Engine(event));
+        }
+        for request in self.app.outbox.drain(..) {
+            if !self.engine.send(request) {
+                break;
+            }
+        }
+    }
+
+    /// Waits until every offered choice's passage is written ahead (none
+    /// when writing ahead is off).
+    pub fn wait_prewrites(&mut self) -> anyhow::Result<()> {
+        self.settle()?;
+        while self.app.prewrites.counts().1 > 0 {
+            let event = self
+                .events
+                .blocking_recv()
+                .context("the model engine stopped")?;
+            self.app.update(Action::Engine(event));
+            self.settle()?;
+        }
+        Ok(())
+    }
+
+    /// Presses `key` in the story pane and waits until the passage it
+    /// starts is written in full; returns the time from the key to then
+    /// (what `fabula bench` reports for a picked choice). The choices that
+    /// follow are left to the next `settle`.
+    pub fn key_to_passage(
+        &mut self,
+        key: ratatui::crossterm::event::KeyEvent,
+    ) -> anyhow::Result<std::time::Duration> {
+        use crate::tui::app::{JobKind, Pane};
+        use crate::tui::keys::{action_for, Focus, Mode};
+        self.app.focus = Pane::Story;
+        let started = std::time::Instant::now();
+        if let Some(action) = action_for(Mode::Story, Focus::Story, key) {
+            self.app.update(action);
+        }
+        loop {
+            for request in self.app.outbox.drain(..) {
+                anyhow::ensure!(self.engine.send(request), "the model engine stopped");
+            }
+            let writing = self
+                .app
+                .job
+                .as_ref()
+                .is_some_and(|j| matches!(j.kind, JobKind::Passage { .. }));
+            if !writing {
+                return Ok(started.elapsed());
+            }
+            let event = self
+                .events
+                .blocking_recv()
+                .context("the model engine stopped")?;
             self.app.update(Action::Engine(event));
         }
     }
@@ -131,6 +197,8 @@ impl Headless {
         if line.is_empty() {
             return Ok(None);
         }
+        // A pick uses the passage written while the line was read.
+        self.take_arrived();
         let action = match line.parse::<usize>() {
             Ok(k) => match self.app.choices.get(k.wrapping_sub(1)).cloned() {
                 Some(choice) => {
@@ -148,6 +216,14 @@ impl Headless {
         };
         self.settle()?;
         Ok(Some(self.current_turn(Some(action))))
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        // The engine finishes its queue before it stops: passages written
+        // ahead are stopped first, so the end of input is not delayed.
+        self.app.prewrites.clear();
     }
 }
 

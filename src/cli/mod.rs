@@ -7,6 +7,7 @@ pub mod generate;
 pub mod headless;
 pub mod lyrics;
 pub mod lyrics_zh;
+pub mod pick_bench;
 pub mod plain;
 pub mod play;
 pub mod review;

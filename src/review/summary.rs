@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::branches::{branch_arcs, BranchArc};
 use super::stats::{stats, turn_rows, Stats, TurnRow};
 use crate::story::Session;
 use crate::text_safety::printable_line;
@@ -11,6 +12,8 @@ pub struct Summary {
     pub title: String,
     pub stats: Stats,
     pub turns: Vec<TurnRow>,
+    /// Every leaf's path from the opening with its per-turn sentiment.
+    pub branches: Vec<BranchArc>,
 }
 
 pub fn summarize(session: &Session) -> Summary {
@@ -18,6 +21,7 @@ pub fn summarize(session: &Session) -> Summary {
         title: session.title.clone(),
         stats: stats(&session.tree),
         turns: turn_rows(&session.tree),
+        branches: branch_arcs(&session.tree),
     }
 }
 

@@ -58,19 +58,60 @@ pub fn passage_start(tree: &StoryTree, parent: NodeId, feed_parent: bool) -> Pas
             fed: None,
         };
     }
-    let prefix = tree
-        .node(parent)
-        .map(|n| model_text(n.role, &n.text))
-        .unwrap_or_default();
-    let (state, context) = match tree.node(parent).and_then(|n| n.parent) {
+    let Some(node) = tree.node(parent) else {
+        return PassageStart {
+            state: None,
+            context: String::new(),
+            prefix: String::new(),
+            fed: Some(parent),
+        };
+    };
+    let mut start = read_after(tree, node.parent, &model_text(node.role, &node.text));
+    start.fed = Some(parent);
+    start
+}
+
+/// The start of a passage answering `action` taken at `at`, before the
+/// action is in the tree: what [`passage_start`] gives once it is (a
+/// choice written before it is picked starts exactly here).
+pub fn action_start(tree: &StoryTree, at: NodeId, action: &str) -> PassageStart {
+    read_after(tree, Some(at), &model_text(Role::Player, action))
+}
+
+/// [`action_start`] for several actions at `at`, reading the story once;
+/// with a stored state at `at` the story's text is left empty (the model
+/// reads it only when there is no state).
+pub fn action_starts(tree: &StoryTree, at: NodeId, actions: &[&str]) -> Vec<PassageStart> {
+    let before = match state_of(tree, at) {
+        Some(state) => PassageStart {
+            state: Some(state),
+            context: String::new(),
+            prefix: String::new(),
+            fed: None,
+        },
+        None => read_after(tree, Some(at), ""),
+    };
+    actions
+        .iter()
+        .map(|action| PassageStart {
+            prefix: model_text(Role::Player, action),
+            ..before.clone()
+        })
+        .collect()
+}
+
+/// Reads `prefix` after `before` (from its stored state, or the story up
+/// to it as text), or from nothing when there is no `before`.
+fn read_after(tree: &StoryTree, before: Option<NodeId>, prefix: &str) -> PassageStart {
+    let (state, context) = match before {
         Some(g) => (state_of(tree, g), context_until(tree, g)),
         None => (None, String::new()),
     };
     PassageStart {
         state,
         context,
-        prefix,
-        fed: Some(parent),
+        prefix: prefix.to_string(),
+        fed: None,
     }
 }
 
@@ -83,11 +124,45 @@ pub fn passage_plan(
     story: &StoryConfig,
     mood: Option<Mood>,
 ) -> Plan {
-    let action = tree
-        .node(parent)
-        .filter(|n| n.role == Role::Player)
-        .map(|n| n.text.clone());
-    let path = tree.path_to(parent);
+    match tree.node(parent) {
+        Some(n) if n.role == Role::Player => match n.parent {
+            Some(at) => action_plan(tree, at, Some(&n.text), story, mood),
+            None => action_plan(tree, parent, None, story, mood),
+        },
+        _ => action_plan(tree, parent, None, story, mood),
+    }
+}
+
+/// The plan of a passage answering `action` taken at `at` (none: going on
+/// from `at` itself), before the action is in the tree.
+pub fn action_plan(
+    tree: &StoryTree,
+    at: NodeId,
+    action: Option<&str>,
+    story: &StoryConfig,
+    mood: Option<Mood>,
+) -> Plan {
+    with_action(plan_at(tree, at, story, mood), action)
+}
+
+/// [`action_plan`] for several actions at `at`, reading the story once.
+pub fn action_plans(
+    tree: &StoryTree,
+    at: NodeId,
+    actions: &[&str],
+    story: &StoryConfig,
+    mood: Option<Mood>,
+) -> Vec<Plan> {
+    let base = plan_at(tree, at, story, mood);
+    actions
+        .iter()
+        .map(|&action| with_action(base.clone(), Some(action)))
+        .collect()
+}
+
+/// The plan at `at` with no action yet.
+fn plan_at(tree: &StoryTree, at: NodeId, story: &StoryConfig, mood: Option<Mood>) -> Plan {
+    let path = tree.path_to(at);
     let recent = path
         .iter()
         .rev()
@@ -117,11 +192,20 @@ pub fn passage_plan(
             ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
             bias: story.action_bias,
         },
-        action,
+        action: None,
         recent,
         world,
         mood: mood.map(Mood::target),
     }
+}
+
+/// `plan` answering `action`: its words join the story's things.
+fn with_action(mut plan: Plan, action: Option<&str>) -> Plan {
+    if let Some(action) = action {
+        extend_world(&mut plan.world, action, true);
+        plan.action = Some(action.to_string());
+    }
+    plan
 }
 
 /// What the player can see at `node`, for grounding choices: its own
@@ -183,5 +267,40 @@ pub fn choice_ask(
         // action's words: the model alone rarely names them.
         steer: named_things(&scene_of(tree, node)),
         steer_bias: story.action_bias,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_action_not_yet_taken_starts_and_plans_as_one_in_the_tree() {
+        let story = StoryConfig::default();
+        let mut t = StoryTree::new("You stand at the gate. A lamp burns.");
+        let a = t.push(0, Role::Player, "light the lamp").unwrap();
+        let p = t.push(a, Role::Narration, "The lamp glows.").unwrap();
+        for mood in [None, Some(Mood::Dark)] {
+            let start = action_start(&t, p, "open the gate");
+            let plan = action_plan(&t, p, Some("open the gate"), &story, mood);
+            let mut taken = t.clone();
+            let b = taken.push(p, Role::Player, "open the gate").unwrap();
+            let mut after = passage_start(&taken, b, true);
+            assert_eq!(after.fed, Some(b));
+            after.fed = None;
+            assert_eq!(start, after);
+            assert_eq!(plan, passage_plan(&taken, b, &story, mood));
+            assert!(plan.world.iter().any(|w| w == "gate"), "{:?}", plan.world);
+            let both = ["open the gate", "wait"];
+            // No state stored at `p`: the story is read as text.
+            assert_eq!(action_starts(&t, p, &both)[0], start);
+            assert_eq!(action_plans(&t, p, &both, &story, mood)[0], plan);
+            assert_eq!(
+                action_plans(&t, p, &both, &story, mood)[1],
+                action_plan(&t, p, Some("wait"), &story, mood)
+            );
+        }
+        // Going on from a passage (retry) has no action.
+        assert_eq!(passage_plan(&t, p, &story, None).action, None);
     }
 }

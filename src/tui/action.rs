@@ -41,6 +41,8 @@ pub enum Action {
     /// Make the selected turn current (rewind or jump between branches).
     JumpToSelected,
     ToggleHelp,
+    /// Overlay the other branches' sentiment arcs on the current one.
+    ToggleBranches,
     /// Cycle the target mood for steering (off, hopeful, tense, dark).
     CycleMood,
     Export,

@@ -11,12 +11,15 @@ use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::LstmState;
 use crate::story::mood::next_mood;
 use crate::story::openings::OPENINGS;
-use crate::story::prompt::{choice_ask, passage_plan, passage_start, state_of};
+use crate::story::prompt::{
+    action_plans, action_starts, choice_ask, passage_plan, passage_start, state_of,
+};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
 
 use super::action::Action;
 use super::keys::{Focus, Mode};
+use super::prewrite::{Found, Key, PassageInputs, Prewrites};
 use super::shell::Screen;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +74,8 @@ pub struct App {
     /// Index into the current branch selected in the review pane.
     pub review_selected: usize,
     pub show_help: bool,
+    /// The review's sentiment arc also draws the other branches.
+    pub show_branches: bool,
     pub status: String,
     pub should_quit: bool,
     /// The target mood; kept in the session too, so a resumed story keeps it.
@@ -85,6 +90,10 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Background autosave; without one (tests) saves are synchronous.
     pub saver: Option<crate::story::saver::Saver>,
+    /// Passages written ahead for the choices on screen (outside the tree).
+    pub prewrites: Prewrites,
+    /// Picks answered by a passage written (or being written) ahead.
+    pub written_ahead: usize,
     next_job: JobId,
     seed: u64,
 }
@@ -110,6 +119,7 @@ impl App {
             story_scroll: 0,
             review_selected: 0,
             show_help: false,
+            show_branches: false,
             status: "Type 1-5 and Enter for an opening, or type your own first paragraph.".into(),
             should_quit: false,
             mood: None,
@@ -121,6 +131,8 @@ impl App {
             read_only: false,
             data_dir: sessions_dir(),
             saver: None,
+            prewrites: Prewrites::default(),
+            written_ahead: 0,
             next_job: 1,
             seed,
         };
@@ -161,6 +173,7 @@ impl App {
         if self.choices.is_empty() && self.node_role(current) != Some(Role::Player) {
             self.request_choices(current);
         }
+        self.prewrite_choices();
     }
 
     /// Shows a story read-only (`fabula review`): nothing is written, the
@@ -187,24 +200,47 @@ impl App {
     }
 
     fn new_job(&mut self, kind: JobKind) -> (JobId, CancelToken) {
-        let id = self.next_job;
-        self.next_job += 1;
+        // The player's work goes first: passages still being written ahead
+        // stop (between two model steps), so nothing waits behind them.
+        self.stop_running_prewrites();
+        let id = self.next_job_id();
         let cancel = CancelToken::default();
-        self.job = Some(Job {
-            id,
-            kind,
-            cancel: cancel.clone(),
-            started: Instant::now(),
-            chars: 0,
-        });
+        self.start_job(id, kind, cancel.clone());
         (id, cancel)
     }
 
+    /// Stops the passages still being written ahead; those not sent to the
+    /// engine yet are not sent at all.
+    fn stop_running_prewrites(&mut self) {
+        self.prewrites.cancel_running();
+        self.drop_cancelled_requests();
+    }
+
+    fn drop_cancelled_requests(&mut self) {
+        self.outbox.retain(|r| match r {
+            Request::Narrate { cancel, .. } => !cancel.is_cancelled(),
+            _ => true,
+        });
+    }
+
+    fn next_job_id(&mut self) -> JobId {
+        let id = self.next_job;
+        self.next_job += 1;
+        id
+    }
+
+    fn start_job(&mut self, id: JobId, kind: JobKind, cancel: CancelToken) {
+        self.job = Some(Job {
+            id,
+            kind,
+            cancel,
+            started: Instant::now(),
+            chars: 0,
+        });
+    }
+
     fn next_seed(&mut self) -> u64 {
-        self.seed = self
-            .seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.seed = seed_after(self.seed);
         self.seed
     }
 
@@ -214,30 +250,154 @@ impl App {
 
     /// Starts generating a narration child of `parent`. When `feed` is set,
     /// the parent's own text is read first (its state was not stored yet).
+    /// A passage written ahead for exactly this request is used instead of
+    /// asking the engine again.
     fn start_passage(&mut self, parent: NodeId, feed_parent: bool) {
         let start = passage_start(&self.session.tree, parent, feed_parent);
         let plan = passage_plan(&self.session.tree, parent, &self.config.story, self.mood);
-        let Ok(node) = self.session.tree.push(parent, Role::Narration, "") else {
-            return;
-        };
-        let (job, cancel) = self.new_job(JobKind::Passage {
-            node,
-            fed: start.fed,
-        });
         let seed = self.next_seed();
-        self.outbox.push(Request::Narrate {
-            job,
+        let inputs = PassageInputs {
             state: start.state,
             context: start.context,
             prefix: start.prefix,
             plan,
             sampling: self.config.sampling.clone(),
             seed,
-            cancel,
-        });
+        };
+        // Written ahead only for a choice answered from its turn.
+        let ahead = match (start.fed, self.session.tree.node(parent)) {
+            (Some(_), Some(n)) if n.role == Role::Player => n.parent.map(|at| Key {
+                at,
+                choice: n.text.clone(),
+                inputs: inputs.clone(),
+            }),
+            _ => None,
+        };
+        let found = ahead.and_then(|key| self.prewrites.take(&key));
+        let Ok(node) = self.session.tree.push(parent, Role::Narration, "") else {
+            return;
+        };
         self.choices.clear();
         self.story_scroll = 0;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
+        let kind = JobKind::Passage {
+            node,
+            fed: start.fed,
+        };
+        match found {
+            Some(Found::Ready { fed, written }) => {
+                self.stop_running_prewrites();
+                let job = self.next_job_id();
+                self.start_job(job, kind, CancelToken::default());
+                // The events the engine would send, now: the same path as a
+                // passage written after the pick.
+                if let Some(state) = fed {
+                    self.on_engine(Event::Fed { job, state });
+                }
+                self.on_engine(Event::Token {
+                    job,
+                    text: written.text.clone(),
+                });
+                self.on_engine(Event::Done {
+                    job,
+                    text: written.text,
+                    state: written.state,
+                    tokens: written.tokens,
+                    seconds: written.seconds,
+                    cancelled: false,
+                });
+                self.written_ahead += 1;
+                if self.status.is_empty() {
+                    self.status = "Written while you read.".into();
+                }
+            }
+            Some(Found::Running { job, cancel, fed }) => {
+                // Still being written: that job becomes this passage's.
+                self.stop_running_prewrites();
+                self.start_job(job, kind, cancel);
+                self.written_ahead += 1;
+                if let Some(state) = fed {
+                    self.on_engine(Event::Fed { job, state });
+                }
+            }
+            None => {
+                let (job, cancel) = self.new_job(kind);
+                self.outbox.push(Request::Narrate {
+                    job,
+                    state: inputs.state,
+                    context: inputs.context,
+                    prefix: inputs.prefix,
+                    plan: inputs.plan,
+                    sampling: inputs.sampling,
+                    seed: inputs.seed,
+                    cancel,
+                });
+            }
+        }
+    }
+
+    /// Writes ahead the passage of every choice offered at the current
+    /// turn, with the request and seed a pick would use; drops (and stops)
+    /// passages written for anything else. Only while the engine is idle.
+    pub fn prewrite_choices(&mut self) {
+        let at = self.session.tree.current();
+        let wanted: Vec<Key> = if self.config.story.prewrite_choices
+            && !self.read_only
+            && self.stage == Stage::Playing
+            && self.job.is_none()
+            && self.node_role(at).is_some_and(|r| r != Role::Player)
+        {
+            let seed = seed_after(self.seed);
+            let choices: Vec<&str> = self
+                .choices
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect();
+            // The story is read once for all the choices.
+            let tree = &self.session.tree;
+            let starts = action_starts(tree, at, &choices);
+            let plans = action_plans(tree, at, &choices, &self.config.story, self.mood);
+            choices
+                .iter()
+                .zip(starts.into_iter().zip(plans))
+                .map(|(choice, (start, plan))| Key {
+                    at,
+                    choice: choice.to_string(),
+                    inputs: PassageInputs {
+                        state: start.state,
+                        context: start.context,
+                        prefix: start.prefix,
+                        plan,
+                        sampling: self.config.sampling.clone(),
+                        seed,
+                    },
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.prewrites.retain(|k| wanted.contains(k));
+        self.drop_cancelled_requests();
+        for key in wanted {
+            if self.prewrites.contains(&key) {
+                continue;
+            }
+            let job = self.next_job_id();
+            let cancel = CancelToken::default();
+            let i = &key.inputs;
+            self.outbox.push(Request::Narrate {
+                job,
+                state: i.state.clone(),
+                context: i.context.clone(),
+                prefix: i.prefix.clone(),
+                plan: i.plan.clone(),
+                sampling: i.sampling.clone(),
+                seed: i.seed,
+                cancel: cancel.clone(),
+            });
+            self.prewrites.started(key, job, cancel);
+        }
     }
 
     fn request_choices(&mut self, node: NodeId) {
@@ -475,6 +635,15 @@ impl App {
             Action::Select(delta) => self.select(delta),
             Action::JumpToSelected => self.jump_to_selected(),
             Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::ToggleBranches => {
+                self.show_branches = !self.show_branches;
+                self.status = if self.show_branches {
+                    let others = crate::review::branches::other_leaves(&self.session.tree);
+                    format!("The arc also shows the other branches ({others}); Ctrl-B hides them.")
+                } else {
+                    "The arc shows the current branch.".into()
+                };
+            }
             Action::CycleMood => {
                 self.mood = next_mood(self.mood);
                 self.status = match self.mood {
@@ -483,12 +652,16 @@ impl App {
                 };
                 self.session.mood = self.mood;
                 self.autosave();
+                // The mood shapes passages: those written ahead are redone.
+                self.prewrite_choices();
             }
             Action::Export => self.export(),
             Action::Quit => {
                 if let Some(job) = &self.job {
                     job.cancel.cancel();
                 }
+                self.prewrites.clear();
+                self.drop_cancelled_requests();
                 self.autosave();
                 self.should_quit = true;
             }
@@ -626,6 +799,7 @@ impl App {
         } else if self.choices.is_empty() && !self.read_only {
             self.request_choices(id);
         }
+        self.prewrite_choices();
         self.autosave();
     }
 
@@ -663,6 +837,7 @@ impl App {
                 .unwrap_or_default();
             self.review_selected = 0;
             self.autosave();
+            self.prewrite_choices();
             self.status = format!("{said} Ctrl-R writes the first passage.");
             return;
         }
@@ -688,6 +863,9 @@ impl App {
     }
 
     fn on_engine(&mut self, event: Event) {
+        let Some(event) = self.prewrites.on_event(event) else {
+            return;
+        };
         match event {
             Event::Fed { job, state } => {
                 if let Some(Job {
@@ -790,6 +968,7 @@ impl App {
                     self.choices = choices;
                 }
                 self.autosave();
+                self.prewrite_choices();
             }
             // The lyrics editor's results.
             Event::Song { .. } => {}
@@ -801,6 +980,13 @@ impl App {
             }
         }
     }
+}
+
+/// The seed the app draws after `seed` (a linear congruential step): a
+/// choice written ahead uses the one its pick will draw.
+fn seed_after(seed: u64) -> u64 {
+    seed.wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407)
 }
 
 impl Screen for App {

@@ -331,8 +331,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Builds a `turns`-turn story, opens it in the story screen at 120x40 and
-/// draws `frames` frames (after a few untimed ones) across the three panes.
-pub fn measure(turns: usize, frames: usize) -> anyhow::Result<FrameReport> {
+/// draws `frames` frames (after a few untimed ones) across the three panes;
+/// `overlay` draws the other branches on the review's arc.
+pub fn measure(turns: usize, frames: usize, overlay: bool) -> anyhow::Result<FrameReport> {
     let session = synthetic_session(turns, 0x5eed);
     let turns = session.tree.branch().len();
     let nodes = session.tree.len();
@@ -346,6 +347,7 @@ pub fn measure(turns: usize, frames: usize) -> anyhow::Result<FrameReport> {
     // Nothing is written: the measurement is of drawing, not saving.
     app.session_path = None;
     app.update(Action::Resize(WIDTH, HEIGHT));
+    app.show_branches = overlay;
     let term = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
     let mut bench = Bench {
         app,

@@ -397,6 +397,13 @@ pub static BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        modes: READING,
+        keys: &[(ctrl('b'), Where::Anywhere), (plain('b'), Where::Panes)],
+        action: |_| Action::ToggleBranches,
+        help: "show / hide the other branches on the sentiment arc",
+        hint: None,
+    },
+    Binding {
         modes: STORY,
         keys: &[(ctrl('t'), Where::Anywhere), (plain('m'), Where::Panes)],
         action: |_| Action::CycleMood,

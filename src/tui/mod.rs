@@ -7,6 +7,7 @@ pub mod app;
 pub mod frame_bench;
 pub mod keys;
 pub mod lyrics;
+pub mod prewrite;
 pub mod render;
 pub mod shell;
 pub mod wrap;

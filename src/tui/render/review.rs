@@ -10,6 +10,7 @@ use ratatui::Frame;
 
 use super::story::sentiment_color;
 use super::{color, pane_block};
+use crate::review::branches::{other_branches, Kind};
 use crate::review::stats::{signed, stats, Stats};
 use crate::story::{Role, StoryTree};
 use crate::tui::app::{App, Pane};
@@ -104,8 +105,6 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
                 .map(|s| ((i + 1) as f64, s.score as f64))
         })
         .collect();
-    let n = branch.len().max(2) as f64;
-    let points = thin_arc(points, n, area.width);
     let mut extremes = Vec::new();
     if let (Some(t), Some(v)) = (st.most_positive_turn, st.max_sentiment) {
         extremes.push((t as f64, v as f64));
@@ -113,17 +112,87 @@ fn render_arc(app: &App, tree: &StoryTree, st: &Stats, frame: &mut Frame, area: 
     if let (Some(t), Some(v)) = (st.most_negative_turn, st.min_sentiment) {
         extremes.push((t as f64, v as f64));
     }
-    let chart = arc_chart(&points, &extremes, n, color(&app.config.colors.accent));
-    frame.render_widget(chart, area);
+    let accent = color(&app.config.colors.accent);
+    if !app.show_branches || area.height < 3 {
+        let n = branch.len().max(2) as f64;
+        let points = thin_arc(points, n, area.width);
+        frame.render_widget(arc_chart(&points, &extremes, n, accent), area);
+        return;
+    }
+    let others = other_branches(tree);
+    let longest = others
+        .iter()
+        .filter_map(|o| o.points.last().map(|p| p.0 as usize))
+        .fold(branch.len(), usize::max);
+    let n = longest.max(2) as f64;
+    let points = thin_arc(points, n, area.width);
+    let mut alternatives = Vec::new();
+    let mut alternative_count = 0;
+    let mut abandoned = Vec::new();
+    for o in others {
+        match o.kind {
+            Kind::Alternative => {
+                alternative_count += 1;
+                // The turn it replaces is on the current arc already.
+                alternatives.extend(o.points.last().copied());
+            }
+            Kind::Abandoned => abandoned.push(thin_arc(o.points, n, area.width)),
+        }
+    }
+    let [legend, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(branch_legend(accent, abandoned.len(), alternative_count)),
+        legend,
+    );
+    // Drawn under the current arc: the branches left behind, then the
+    // alternatives beside it.
+    let mut datasets: Vec<Dataset> = abandoned
+        .iter()
+        .map(|p| {
+            Dataset::default()
+                .marker(Marker::HalfBlock)
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(ABANDONED))
+                .data(p)
+        })
+        .collect();
+    datasets.push(
+        Dataset::default()
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(Style::default().fg(ALTERNATIVE))
+            .data(&alternatives),
+    );
+    datasets.extend(arc_datasets(&points, &extremes, accent));
+    frame.render_widget(chart_of(datasets, n), chart);
 }
 
-fn arc_chart<'a>(
+/// The colours of the other branches on the arc.
+const ABANDONED: Color = Color::Blue;
+const ALTERNATIVE: Color = Color::Magenta;
+
+/// One line naming the arc's styles, with how many of each are drawn
+/// (short: it fits the review pane of a 100-column terminal).
+fn branch_legend(accent: Color, abandoned: usize, alternatives: usize) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("⣀ this ", Style::default().fg(accent)),
+        Span::styled(
+            format!("▀ abandoned {abandoned} "),
+            Style::default().fg(ABANDONED),
+        ),
+        Span::styled(
+            format!("• alternatives {alternatives}"),
+            Style::default().fg(ALTERNATIVE),
+        ),
+    ])
+}
+
+fn arc_datasets<'a>(
     points: &'a [(f64, f64)],
     extremes: &'a [(f64, f64)],
-    n: f64,
     accent: Color,
-) -> Chart<'a> {
-    let datasets = vec![
+) -> [Dataset<'a>; 2] {
+    [
         Dataset::default()
             .name("sentiment")
             .marker(Marker::Braille)
@@ -136,7 +205,19 @@ fn arc_chart<'a>(
             .graph_type(GraphType::Scatter)
             .style(Style::default().fg(Color::Yellow))
             .data(extremes),
-    ];
+    ]
+}
+
+fn arc_chart<'a>(
+    points: &'a [(f64, f64)],
+    extremes: &'a [(f64, f64)],
+    n: f64,
+    accent: Color,
+) -> Chart<'a> {
+    chart_of(arc_datasets(points, extremes, accent).into(), n)
+}
+
+fn chart_of(datasets: Vec<Dataset<'_>>, n: f64) -> Chart<'_> {
     Chart::new(datasets)
         .x_axis(
             Axis::default()
