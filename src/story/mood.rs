@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A target mood for steering; the value is the sentiment score aimed at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mood {
     Hopeful,
