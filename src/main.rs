@@ -38,6 +38,7 @@ fn main() {
         Some(Command::Sentiment(a)) => cli::sentiment::run(a),
         Some(Command::TrainSentiment(a)) => cli::train_sentiment::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
+        Some(Command::History(a)) => cli::history::run(a, args.config.as_deref()),
         None if args.print_config_path => match &args.config {
             // The file given is where the configuration is read from: checked like any other.
             Some(p) => fabula::config::Config::load(Some(p))

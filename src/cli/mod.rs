@@ -5,6 +5,7 @@ pub mod crash;
 pub mod eval;
 pub mod generate;
 pub mod headless;
+pub mod history;
 pub mod lyrics;
 pub mod lyrics_zh;
 pub mod plain;
@@ -74,6 +75,9 @@ pub enum Command {
     TrainSentiment(train_sentiment::TrainSentimentArgs),
     /// Measure sampling and training speed (and compare with PyTorch).
     Bench(bench::BenchArgs),
+    /// What your play history holds and recommends (--forget deletes it,
+    /// --eval measures the recommender).
+    History(history::HistoryArgs),
 }
 
 /// Sets libtorch's intra-op thread count when asked.

@@ -41,6 +41,13 @@ pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Why the first choice is first, on stderr so the transcript keeps its form.
+fn say_reason(game: &Headless) {
+    for said in game.app.recommendation_lines() {
+        eprintln!("fabula: {}", printable(&said));
+    }
+}
+
 /// Ends quietly when the reader of stdout went away.
 fn quiet_pipe(r: std::io::Result<()>) -> anyhow::Result<bool> {
     match r {
@@ -62,6 +69,10 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             .map_or(1, |d| d.as_nanos() as u64)
     });
     let mut game = Headless::new(config, Arc::new(model), seed, true);
+    game.app.use_history(crate::history::Store::in_data_dir());
+    if game.app.history.is_none() {
+        eprintln!("fabula: {}", printable(&game.app.status));
+    }
     if let Some(notice) = args
         .opening_text
         .as_deref()
@@ -74,6 +85,7 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
     let mut out = stdout.lock();
     let mut open = quiet_pipe(writeln!(out, "{}\n", printable(opening.trim())))?
         && quiet_pipe(write_turn(&mut out, &first))?;
+    say_reason(&game);
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         if !open {
@@ -84,7 +96,10 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             eprintln!("fabula: {notice}");
         }
         match game.act(&line)? {
-            Some(turn) => open = quiet_pipe(write_turn(&mut out, &turn))?,
+            Some(turn) => {
+                open = quiet_pipe(write_turn(&mut out, &turn))?;
+                say_reason(&game);
+            }
             None if !line.trim().is_empty() => {
                 eprintln!(
                     "fabula: no choice {} (this turn offers {})",
@@ -95,6 +110,7 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             None => {}
         }
     }
+    game.app.record_end();
     // A last save, checked: the exit says whether the story is on disk.
     let path = game.app.session_path.clone();
     let last_error = path

@@ -59,6 +59,10 @@ pub fn run(config: Config, story: Option<InferenceModel>, start: Start) -> anyho
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64);
     let mut app = App::new(config, label, stamp, seed);
+    // What this player picks orders the openings and choices; a review learns nothing.
+    if !matches!(start, Start::Review(_)) {
+        app.use_history(crate::history::Store::in_data_dir());
+    }
     match start {
         Start::New => {}
         Start::Resume(session, path) => app.update(Action::Resume(Box::new(session), path)),

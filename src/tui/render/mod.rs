@@ -53,8 +53,9 @@ pub struct Areas {
 /// story while it has focus.
 pub fn layout(area: Rect, app: &App) -> Areas {
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let chat_height = (app.choices.len() as u16 + 4)
-        .clamp(5, 12)
+    let said = app.recommendation_lines().len() as u16;
+    let chat_height = (app.choices.len() as u16 + 4 + said)
+        .clamp(5, 12 + said.min(2))
         .min(main.height / 2);
     if main.width >= 100 {
         let [left, right] =
