@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::history::eval::{self, ChoiceSets, Methods, RecordedSet, Report, Rng};
-use crate::history::{Event, Recommender, Store, FINISHED_TURNS};
+use crate::history::{Event, Recommender, Store, ABANDONED_TURNS, FINISHED_TURNS};
 use crate::story::openings::OPENINGS;
 use crate::text_safety::printable_line;
 
@@ -172,11 +172,13 @@ fn describe(e: &Event) -> String {
         Event::Ended { at, turns, .. } => (
             at,
             format!(
-                "closed after {turns} actions ({})",
+                "closed after {turns} actions{}",
                 if *turns >= FINISHED_TURNS {
-                    "played through"
+                    " (played through)"
+                } else if *turns < ABANDONED_TURNS {
+                    " (left early)"
                 } else {
-                    "left early"
+                    ""
                 }
             ),
         ),

@@ -18,8 +18,10 @@ pub use rank::Recommender;
 pub use store::Store;
 
 /// A story closed after at least this many actions counts as played
-/// through; one closed earlier as abandoned.
+/// through.
 pub const FINISHED_TURNS: usize = 6;
+/// A story closed after fewer actions than this counts as abandoned.
+pub const ABANDONED_TURNS: usize = 3;
 
 /// One thing the player did, as stored (one JSON object per line).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::features::{self, Feature};
-use super::{Event, FINISHED_TURNS};
+use super::{Event, ABANDONED_TURNS, FINISHED_TURNS};
 use crate::story::Mood;
 
 /// Step size of the choice model's gradient steps.
@@ -64,7 +64,7 @@ impl StoryFacts {
         self.turns >= FINISHED_TURNS
     }
     fn abandoned(&self) -> bool {
-        self.ended && !self.finished()
+        self.ended && self.turns < ABANDONED_TURNS
     }
 }
 
@@ -298,7 +298,7 @@ impl Recommender {
         let through = self.stories.iter().filter(|s| s.finished()).count();
         let abandoned = self.stories.iter().filter(|s| s.abandoned()).count();
         lines.push(format!(
-            "{started} stories started: {through} played through (at least {FINISHED_TURNS} actions), {abandoned} closed earlier"
+            "{started} stories started: {through} played through (at least {FINISHED_TURNS} actions), {abandoned} left early (fewer than {ABANDONED_TURNS})"
         ));
         let turns = self.turns_learned();
         if turns > 0 {

@@ -415,18 +415,6 @@ impl App {
     fn start_story(&mut self, genre: &str, opening: &str) {
         self.session = Session::new(genre, opening, self.model_stamp.clone());
         self.session.mood = self.mood;
-        self.record(crate::history::Event::Started {
-            at: crate::history::now(),
-            story: self.session.id.clone(),
-            opening: genre.to_string(),
-        });
-        if self.mood.is_some() {
-            self.record(crate::history::Event::Mood {
-                at: crate::history::now(),
-                story: self.session.id.clone(),
-                mood: self.mood,
-            });
-        }
         // A new session's id is generated (digits and a dash), so it is
         // always a valid file name; `None` would only turn autosave off.
         self.session_path = crate::paths::session_file(&self.data_dir, &self.session.id).ok();
@@ -439,6 +427,19 @@ impl App {
         self.status = format!(
             "A new {genre} story. Type what you do or pick a choice; Ctrl-R lets the narrator go on; ? lists every key."
         );
+        // Recorded after the status is set, so a history that cannot be saved is said.
+        self.record(crate::history::Event::Started {
+            at: crate::history::now(),
+            story: self.session.id.clone(),
+            opening: genre.to_string(),
+        });
+        if self.mood.is_some() {
+            self.record(crate::history::Event::Mood {
+                at: crate::history::now(),
+                story: self.session.id.clone(),
+                mood: self.mood,
+            });
+        }
         self.autosave();
     }
 
