@@ -59,6 +59,7 @@ fn main() {
             seed: args.seed,
             opening: args.opening,
             opening_text: args.opening_text,
+            history: !args.no_history,
         }),
         None => {
             cli::crash::install_panic_log();
@@ -66,6 +67,7 @@ fn main() {
                 args.config.as_deref(),
                 args.model.as_deref(),
                 args.resume.as_deref(),
+                !args.no_history,
             )
         }
     };

@@ -374,6 +374,13 @@ fn fabula_history_eval_prints_every_method_and_names_a_bad_file() {
 #[test]
 fn plain_play_is_recorded_and_the_next_story_is_ordered_by_it() {
     let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(
+        dir.path(),
+        &["--plain", "--no-history", "--seed", "3", "--opening", "4"],
+        "1\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.path().join("history.jsonl").exists());
     let (code, out, err) = run(
         dir.path(),
         &["--plain", "--seed", "3", "--opening", "4"],

@@ -52,6 +52,10 @@ pub struct Cli {
     /// With --plain: start from this opening paragraph.
     #[arg(long, requires = "plain")]
     pub opening_text: Option<String>,
+    /// Play without the play history: it is neither read (openings and
+    /// choices keep their usual order) nor added to.
+    #[arg(long)]
+    pub no_history: bool,
     /// Print where the configuration file is looked for and exit.
     #[arg(long)]
     pub print_config_path: bool,

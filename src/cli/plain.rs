@@ -19,6 +19,8 @@ pub struct PlainArgs<'a> {
     pub seed: Option<u64>,
     pub opening: Option<usize>,
     pub opening_text: Option<String>,
+    /// Read and add to the play history.
+    pub history: bool,
 }
 
 pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
@@ -69,9 +71,11 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             .map_or(1, |d| d.as_nanos() as u64)
     });
     let mut game = Headless::new(config, Arc::new(model), seed, true);
-    game.app.use_history(crate::history::Store::in_data_dir());
-    if game.app.history.is_none() {
-        eprintln!("fabula: {}", printable(&game.app.status));
+    if args.history {
+        game.app.use_history(crate::history::Store::in_data_dir());
+        if game.app.history.is_none() {
+            eprintln!("fabula: {}", printable(&game.app.status));
+        }
     }
     if let Some(notice) = args
         .opening_text
