@@ -60,6 +60,7 @@ fn main() {
             opening: args.opening,
             opening_text: args.opening_text,
             history: !args.no_history,
+            mood: args.mood,
         }),
         None => {
             cli::crash::install_panic_log();

@@ -169,9 +169,23 @@ fn the_next_story_starts_from_what_was_learned() {
         next.recommendation_lines(),
         ["1 first: you often talk to people"]
     );
-    // The stored choices keep the order shown, so a rewind shows it again.
+    // The story keeps the model's order; the pick is recorded against it,
+    // so the history can be measured against today's order.
     let node = next.session.tree.current();
-    assert_eq!(next.session.tree.node(node).unwrap().choices, next.choices);
+    let model_order = ["go east", "open the box", "ask the sailor"];
+    assert_eq!(next.session.tree.node(node).unwrap().choices, model_order);
+    next.update(Action::Choose(0));
+    finish_passage(&mut next, "The sailor nods.");
+    finish_choices(&mut next, &["look at the sea", "open the hatch"]);
+    let events = store.load().unwrap().events;
+    assert!(
+        matches!(events.last(), Some(Event::Turn { offered, picked: Some(2), .. }) if *offered == model_order),
+        "{:?}",
+        events.last()
+    );
+    // A rewind shows the choices in the recommended order again.
+    next.update(Action::Undo);
+    assert_eq!(next.choices[0], "ask the sailor");
 }
 
 fn fixed_history(store: &Store) {
@@ -400,4 +414,15 @@ fn plain_play_is_recorded_and_the_next_story_is_ordered_by_it() {
     let (code, out, err) = run(dir.path(), &["--plain", "--seed", "3", "--opening", "1"], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with(fabula::story::openings::OPENINGS[0].text.trim()), "{out}");
+    // A mood given to --plain steers the story and is recorded with it.
+    let (code, _, err) = run(dir.path(), &["--plain", "--seed", "3", "--mood", "dark"], "");
+    assert_eq!(code, 0, "{err}");
+    let events = Store::at(dir.path().join("history.jsonl")).load().unwrap().events;
+    assert!(
+        events.iter().any(|e| matches!(e, Event::Mood { mood: Some(Mood::Dark), .. })),
+        "{events:?}"
+    );
+    let (code, _, err) = run(dir.path(), &["--plain", "--mood", "sad"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("\"sad\" is not a mood"), "{err}");
 }

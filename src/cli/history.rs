@@ -308,9 +308,14 @@ fn eval_files(files: &[PathBuf]) -> anyhow::Result<()> {
             .map(|(_, h)| h.as_slice())
             .collect();
         let report = eval::evaluate(h, eval::Popularity::of(&others));
-        let name = files[me]
-            .file_stem()
-            .map_or_else(|| format!("{me}"), |s| s.to_string_lossy().into_owned());
+        // history.jsonl files are told apart by their folder.
+        let path = &files[me];
+        let named = if path.file_stem().is_some_and(|s| s == "history") {
+            path.parent().and_then(|p| p.file_name())
+        } else {
+            path.file_stem()
+        };
+        let name = named.map_or_else(|| format!("{}", me + 1), |s| s.to_string_lossy().into_owned());
         reports.push((printable_line(&name).into_owned(), report));
     }
     let named: Vec<(&str, Report)> = reports.iter().map(|(n, r)| (n.as_str(), r.clone())).collect();

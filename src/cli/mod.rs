@@ -49,6 +49,9 @@ pub struct Cli {
     /// With --plain: start from built-in opening N (1-5).
     #[arg(long, requires = "plain", conflicts_with = "opening_text")]
     pub opening: Option<usize>,
+    /// With --plain: steer the story toward this mood (hopeful, tense, dark).
+    #[arg(long, requires = "plain")]
+    pub mood: Option<crate::story::Mood>,
     /// With --plain: start from this opening paragraph.
     #[arg(long, requires = "plain")]
     pub opening_text: Option<String>,

@@ -21,6 +21,7 @@ pub struct PlainArgs<'a> {
     pub opening_text: Option<String>,
     /// Read and add to the play history.
     pub history: bool,
+    pub mood: Option<crate::story::Mood>,
 }
 
 pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
@@ -77,6 +78,7 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             eprintln!("fabula: {}", printable(&game.app.status));
         }
     }
+    game.app.mood = args.mood;
     if let Some(notice) = args
         .opening_text
         .as_deref()

@@ -29,6 +29,18 @@ impl Mood {
     }
 }
 
+impl std::str::FromStr for Mood {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mood, String> {
+        match s {
+            "hopeful" => Ok(Mood::Hopeful),
+            "tense" => Ok(Mood::Tense),
+            "dark" => Ok(Mood::Dark),
+            _ => Err(format!("{s:?} is not a mood (hopeful, tense or dark)")),
+        }
+    }
+}
+
 /// The mood after `mood` when the player cycles: off, hopeful, tense,
 /// dark, off again.
 pub fn next_mood(mood: Option<Mood>) -> Option<Mood> {

@@ -70,6 +70,9 @@ pub struct Recommended {
     pub mood: Option<(Mood, String)>,
     /// The suggested mood was taken (Ctrl-T cycles as usual after it).
     pub mood_taken: bool,
+    /// The choices shown, in the model's order: the history records
+    /// picks against it, so it can be measured against today's order.
+    pub offered: Vec<String>,
 }
 
 pub struct App {
@@ -172,12 +175,7 @@ impl App {
         }
         self.stage = Stage::Playing;
         let current = self.session.tree.current();
-        self.choices = self
-            .session
-            .tree
-            .node(current)
-            .map(|n| n.choices.clone())
-            .unwrap_or_default();
+        self.show_choices_of(current);
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         self.status = format!("Resumed \"{}\".", self.session.title);
         if other_model {
@@ -231,6 +229,21 @@ impl App {
         self.recommended.openings = ranked.order;
         self.recommended.opening_reason = ranked.reason;
         self.recommended.mood = self.recommender.suggest_mood();
+    }
+
+    /// Shows the choices stored on `id` (in the model's order), ordered by
+    /// what this player tends to pick (the model's order when cold).
+    fn show_choices_of(&mut self, id: NodeId) {
+        let offered = self
+            .session
+            .tree
+            .node(id)
+            .map(|n| n.choices.clone())
+            .unwrap_or_default();
+        let ranked = self.recommender.rank_choices(&offered);
+        self.choices = ranked.apply(&offered);
+        self.recommended.choice_reason = ranked.reason;
+        self.recommended.offered = offered;
     }
 
     /// Learns from what the player did and appends it to the history.
@@ -399,7 +412,14 @@ impl App {
                 let Ok(player) = self.session.tree.push(current, Role::Player, &text) else {
                     return;
                 };
-                let turn = crate::history::turn_event(&self.session.id, &self.choices, &text);
+                let same = self.recommended.offered.len() == self.choices.len()
+                    && self.choices.iter().all(|c| self.recommended.offered.contains(c));
+                let offered = if same {
+                    &self.recommended.offered
+                } else {
+                    &self.choices
+                };
+                let turn = crate::history::turn_event(&self.session.id, offered, &text);
                 self.record(turn);
                 self.score(player);
                 self.start_passage(player, true);
@@ -761,13 +781,7 @@ impl App {
         self.story_scroll = 0;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         if !self.read_only {
-            self.choices = self
-                .session
-                .tree
-                .node(id)
-                .map(|n| n.choices.clone())
-                .unwrap_or_default();
-            self.recommended.choice_reason = None;
+            self.show_choices_of(id);
         }
         if self.node_role(id) == Some(Role::Player) {
             self.status = "At a player's action: press Ctrl-R to continue from it.".into();
@@ -803,12 +817,7 @@ impl App {
             // The opening's own choices come back; none are asked for, as
             // the player just stopped the model.
             let _ = self.session.tree.set_current(back_to);
-            self.choices = self
-                .session
-                .tree
-                .node(back_to)
-                .map(|n| n.choices.clone())
-                .unwrap_or_default();
+            self.show_choices_of(back_to);
             self.review_selected = 0;
             self.autosave();
             self.status = format!("{said} Ctrl-R writes the first passage.");
@@ -933,15 +942,8 @@ impl App {
                     self.request_choices_attempt(node, attempt + 1);
                     return;
                 }
-                // Ordered by what this player tends to pick (today's order when cold).
-                let ranked = self.recommender.rank_choices(&offer.choices);
-                let choices = ranked.apply(&offer.choices);
-                if let Some(mut n) = self.session.tree.node_mut(node) {
-                    n.choices = choices.clone();
-                }
                 if self.session.tree.current() == node {
-                    self.choices = choices;
-                    self.recommended.choice_reason = ranked.reason;
+                    self.show_choices_of(node);
                 }
                 self.autosave();
             }
