@@ -335,7 +335,7 @@ fn fabula_history_shows_and_forgets() {
         "mood suggested: you chose a dark mood in 3 of your last 3 stories",
         "openings in the order the start screen shows them: horror, fantasy",
         "2023-11-14 22:13  s2",
-        "picked 2 of 3: \"kill the wolf\"",
+        "picked \"kill the wolf\" (2 of 3 in the model's order)",
         "closed after 7 actions (played through)",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");

@@ -149,10 +149,10 @@ fn describe(e: &Event) -> String {
         } => (
             at,
             format!(
-                "picked {} of {}: {:?}",
+                "picked {:?} ({} of {} in the model's order)",
+                offered.get(*i).map_or("", String::as_str),
                 i + 1,
-                offered.len(),
-                offered.get(*i).map_or("", String::as_str)
+                offered.len()
             ),
         ),
         Event::Turn {
