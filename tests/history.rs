@@ -83,7 +83,11 @@ fn play_a_talkers_story(app: &mut App) {
     let sets = [
         ["open the door", "ask the old man", "go north"],
         ["look around", "take the lamp", "talk to the woman"],
-        ["tell the boy to run", "climb the stairs", "examine the rope"],
+        [
+            "tell the boy to run",
+            "climb the stairs",
+            "examine the rope",
+        ],
     ];
     for set in sets {
         finish_choices(app, &set);
@@ -236,7 +240,12 @@ fn start_screen_with_a_fixed_history_snapshot() {
         ]
     );
     // Both reasons are shown whole, wrapped in the chat pane.
-    for word in ["1 first: you often pick horror", "played", "Suggested mood: dark", "last 3 stories"] {
+    for word in [
+        "1 first: you often pick horror",
+        "played",
+        "Suggested mood: dark",
+        "last 3 stories",
+    ] {
         assert!(s.contains(word), "{word:?} missing in\n{s}");
     }
     assert!(s.contains("│> ▏"), "{s}");
@@ -251,7 +260,10 @@ fn start_screen_with_a_fixed_history_snapshot() {
     assert_eq!(a.mood, Some(Mood::Hopeful));
     // A mood set on the start screen is recorded with the story it starts.
     a.update(Action::Choose(0));
-    let events = Store::at(dir.path().join("history.jsonl")).load().unwrap().events;
+    let events = Store::at(dir.path().join("history.jsonl"))
+        .load()
+        .unwrap()
+        .events;
     assert!(matches!(
         &events[events.len() - 1],
         Event::Mood { mood: Some(Mood::Hopeful), story, .. } if *story == a.session.id
@@ -267,7 +279,8 @@ fn an_unreadable_history_is_said_and_the_game_goes_on() {
     a.use_history(Store::at(&path));
     assert!(a.history.is_none());
     assert!(
-        a.status.contains("history.jsonl") && a.status.contains("nothing is recommended or recorded"),
+        a.status.contains("history.jsonl")
+            && a.status.contains("nothing is recommended or recorded"),
         "{}",
         a.status
     );
@@ -364,11 +377,29 @@ fn fabula_history_eval_prints_every_method_and_names_a_bad_file() {
     let sets = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/eval/choice-sets.jsonl");
     let (code, out, err) = run(
         dir.path(),
-        &["history", "--eval", "--sets", sets, "--players", "2", "--stories", "10"],
+        &[
+            "history",
+            "--eval",
+            "--sets",
+            sets,
+            "--players",
+            "2",
+            "--stories",
+            "10",
+        ],
         "",
     );
     assert_eq!(code, 0, "{err}");
-    for needle in ["Next choice picked", "Opening picked", "Mood", "recommender", "popularity", "talker", "random", "all"] {
+    for needle in [
+        "Next choice picked",
+        "Opening picked",
+        "Mood",
+        "recommender",
+        "popularity",
+        "talker",
+        "random",
+        "all",
+    ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
     let bad = dir.path().join("bad.jsonl");
@@ -402,24 +433,59 @@ fn plain_play_is_recorded_and_the_next_story_is_ordered_by_it() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("> look around"), "{out}");
-    let events = Store::at(dir.path().join("history.jsonl")).load().unwrap().events;
+    let events = Store::at(dir.path().join("history.jsonl"))
+        .load()
+        .unwrap()
+        .events;
     assert!(
         matches!(&events[0], Event::Started { opening, .. } if opening == "horror"),
         "{events:?}"
     );
-    assert!(matches!(&events[1], Event::Turn { picked: Some(0), .. }), "{events:?}");
-    assert_eq!(events[2].action(), Some("look around"));
-    assert!(matches!(&events[3], Event::Ended { turns: 2, .. }), "{events:?}");
-    // --opening keeps the built-in numbering whatever the order shown.
-    let (code, out, err) = run(dir.path(), &["--plain", "--seed", "3", "--opening", "1"], "");
-    assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with(fabula::story::openings::OPENINGS[0].text.trim()), "{out}");
-    // A mood given to --plain steers the story and is recorded with it.
-    let (code, _, err) = run(dir.path(), &["--plain", "--seed", "3", "--mood", "dark"], "");
-    assert_eq!(code, 0, "{err}");
-    let events = Store::at(dir.path().join("history.jsonl")).load().unwrap().events;
     assert!(
-        events.iter().any(|e| matches!(e, Event::Mood { mood: Some(Mood::Dark), .. })),
+        matches!(
+            &events[1],
+            Event::Turn {
+                picked: Some(0),
+                ..
+            }
+        ),
+        "{events:?}"
+    );
+    assert_eq!(events[2].action(), Some("look around"));
+    assert!(
+        matches!(&events[3], Event::Ended { turns: 2, .. }),
+        "{events:?}"
+    );
+    // --opening keeps the built-in numbering whatever the order shown.
+    let (code, out, err) = run(
+        dir.path(),
+        &["--plain", "--seed", "3", "--opening", "1"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(fabula::story::openings::OPENINGS[0].text.trim()),
+        "{out}"
+    );
+    // A mood given to --plain steers the story and is recorded with it.
+    let (code, _, err) = run(
+        dir.path(),
+        &["--plain", "--seed", "3", "--mood", "dark"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let events = Store::at(dir.path().join("history.jsonl"))
+        .load()
+        .unwrap()
+        .events;
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::Mood {
+                mood: Some(Mood::Dark),
+                ..
+            }
+        )),
         "{events:?}"
     );
     let (code, _, err) = run(dir.path(), &["--plain", "--mood", "sad"], "");

@@ -103,7 +103,12 @@ impl Headless {
                 );
                 // `--opening N` is the built-in list's number, whatever
                 // order the start screen shows them in.
-                let shown = self.app.recommended.openings.iter().position(|&k| k == n - 1);
+                let shown = self
+                    .app
+                    .recommended
+                    .openings
+                    .iter()
+                    .position(|&k| k == n - 1);
                 self.app.update(Action::Choose(shown.unwrap_or(n - 1)));
             }
             Opening::Text(text) => {

@@ -120,7 +120,11 @@ fn show(store: &Store, all: bool) -> anyhow::Result<()> {
         out.push_str(&format!(
             "\n{} events{}:\n",
             if skip > 0 { "The last 20" } else { "All" },
-            if skip > 0 { " (--all for every one)" } else { "" }
+            if skip > 0 {
+                " (--all for every one)"
+            } else {
+                ""
+            }
         ));
         for e in &loaded.events[skip..] {
             out.push_str(&printable_line(&describe(e)));
@@ -165,10 +169,7 @@ fn describe(e: &Event) -> String {
                 offered.len()
             ),
         ),
-        Event::Mood { at, mood, .. } => (
-            at,
-            format!("mood: {}", mood.map_or("off", |m| m.name())),
-        ),
+        Event::Mood { at, mood, .. } => (at, format!("mood: {}", mood.map_or("off", |m| m.name()))),
         Event::Ended { at, turns, .. } => (
             at,
             format!(
@@ -200,7 +201,11 @@ fn utc(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60
+    )
 }
 
 fn forget(store: &Store, yes: bool) -> anyhow::Result<()> {
@@ -283,10 +288,7 @@ fn eval_simulated(args: &HistoryArgs) -> anyhow::Result<()> {
         printable_line(&path.display().to_string())
     );
     out.push_str(&tables(&reports));
-    out.push_str(&format!(
-        "\n({:.1} s)\n",
-        started.elapsed().as_secs_f64()
-    ));
+    out.push_str(&format!("\n({:.1} s)\n", started.elapsed().as_secs_f64()));
     super::print_stdout(&out)
 }
 
@@ -315,10 +317,16 @@ fn eval_files(files: &[PathBuf]) -> anyhow::Result<()> {
         } else {
             path.file_stem()
         };
-        let name = named.map_or_else(|| format!("{}", me + 1), |s| s.to_string_lossy().into_owned());
+        let name = named.map_or_else(
+            || format!("{}", me + 1),
+            |s| s.to_string_lossy().into_owned(),
+        );
         reports.push((printable_line(&name).into_owned(), report));
     }
-    let named: Vec<(&str, Report)> = reports.iter().map(|(n, r)| (n.as_str(), r.clone())).collect();
+    let named: Vec<(&str, Report)> = reports
+        .iter()
+        .map(|(n, r)| (n.as_str(), r.clone()))
+        .collect();
     let mut out = String::from(
         "Recorded histories, each file one player; each prediction uses that player's past only.\n",
     );
@@ -376,7 +384,10 @@ fn tables(reports: &[(&str, Report)]) -> String {
 
 fn record_sets(args: &HistoryArgs, config: Option<&Path>, out: &Path) -> anyhow::Result<()> {
     let (config, _) = Config::load(config)?;
-    let model = Arc::new(super::play::load_story_model(&config, args.model.as_deref())?);
+    let model = Arc::new(super::play::load_story_model(
+        &config,
+        args.model.as_deref(),
+    )?);
     let mut rng = Rng::new(args.seed);
     let mut lines = String::new();
     let started = std::time::Instant::now();

@@ -119,7 +119,12 @@ pub struct Profile {
     pub typed: &'static [&'static str],
 }
 
-const MOODS: [Option<Mood>; 4] = [None, Some(Mood::Hopeful), Some(Mood::Tense), Some(Mood::Dark)];
+const MOODS: [Option<Mood>; 4] = [
+    None,
+    Some(Mood::Hopeful),
+    Some(Mood::Tense),
+    Some(Mood::Dark),
+];
 
 /// The share of turns a simulated player types its own action.
 const TYPE_RATE: f32 = 0.15;
@@ -352,7 +357,9 @@ impl Popularity {
     /// and [`Popularity::add_mood`]).
     pub fn add(&mut self, e: &Event) {
         match e {
-            Event::Started { opening, .. } => *self.openings.entry(opening.clone()).or_default() += 1,
+            Event::Started { opening, .. } => {
+                *self.openings.entry(opening.clone()).or_default() += 1
+            }
             Event::Turn { .. } => {
                 if let Some(a) = e.action() {
                     *self.texts.entry(a.to_string()).or_default() += 1;
@@ -492,8 +499,10 @@ pub fn run_simulation(
             histories.push((p, simulate(profile, sets, stories, player_seed)));
         }
     }
-    let mut reports: Vec<(&'static str, Report)> =
-        profiles.iter().map(|p| (p.name, Report::default())).collect();
+    let mut reports: Vec<(&'static str, Report)> = profiles
+        .iter()
+        .map(|p| (p.name, Report::default()))
+        .collect();
     for (me, (p, history)) in histories.iter().enumerate() {
         let others: Vec<&[Event]> = histories
             .iter()
@@ -575,18 +584,29 @@ mod tests {
                 assert!(c.ranker.mrr() > c.random.mrr() + 0.05, "{name}: {c:?}");
                 assert!(c.ranker.mrr() > c.popularity.mrr(), "{name}: {c:?}");
                 let o = &r.openings;
-                assert!(o.ranker.hit_at_1() > o.popularity.hit_at_1(), "{name}: {o:?}");
+                assert!(
+                    o.ranker.hit_at_1() > o.popularity.hit_at_1(),
+                    "{name}: {o:?}"
+                );
             }
         }
     }
 
     #[test]
     fn a_bad_fixture_line_is_named() {
-        let err = ChoiceSets::parse("{\"opening\":\"moon\",\"story\":0,\"turn\":0,\"choices\":[]}\n", "f.jsonl")
+        let err = ChoiceSets::parse(
+            "{\"opening\":\"moon\",\"story\":0,\"turn\":0,\"choices\":[]}\n",
+            "f.jsonl",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("f.jsonl: line 1") && err.contains("moon"),
+            "{err}"
+        );
+        let err = ChoiceSets::parse("nonsense", "f.jsonl")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("f.jsonl: line 1") && err.contains("moon"), "{err}");
-        let err = ChoiceSets::parse("nonsense", "f.jsonl").unwrap_err().to_string();
         assert!(err.starts_with("f.jsonl: line 1"), "{err}");
     }
 }

@@ -8,8 +8,20 @@ const FAMILIES: [(&str, &[&str]); 5] = [
     (
         "talk",
         &[
-            "ask", "talk", "say", "tell", "speak", "shout", "call", "greet", "answer", "whisper",
-            "yell", "reply", "thank", "introduce",
+            "ask",
+            "talk",
+            "say",
+            "tell",
+            "speak",
+            "shout",
+            "call",
+            "greet",
+            "answer",
+            "whisper",
+            "yell",
+            "reply",
+            "thank",
+            "introduce",
         ],
     ),
     (
@@ -29,15 +41,15 @@ const FAMILIES: [(&str, &[&str]); 5] = [
     (
         "get",
         &[
-            "take", "open", "get", "grab", "pick", "use", "unlock", "pull", "push", "lift", "light",
-            "drink", "eat", "wear", "put", "give",
+            "take", "open", "get", "grab", "pick", "use", "unlock", "pull", "push", "lift",
+            "light", "drink", "eat", "wear", "put", "give",
         ],
     ),
     (
         "fight",
         &[
-            "attack", "kill", "hit", "fight", "stab", "break", "kick", "burn", "destroy",
-            "strike", "shoot", "smash", "throw",
+            "attack", "kill", "hit", "fight", "stab", "break", "kick", "burn", "destroy", "strike",
+            "shoot", "smash", "throw",
         ],
     ),
 ];
@@ -156,6 +168,9 @@ mod tests {
             reason("verb:take", 1.0).unwrap(),
             "you often pick \"take …\""
         );
-        assert_eq!(reason("words", -1.0).unwrap(), "you often pick short choices");
+        assert_eq!(
+            reason("words", -1.0).unwrap(),
+            "you often pick short choices"
+        );
     }
 }

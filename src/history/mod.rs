@@ -77,9 +77,7 @@ impl Event {
                 picked: Some(i),
                 ..
             } => offered.get(*i).map(String::as_str),
-            Event::Turn {
-                typed: Some(t), ..
-            } => Some(t),
+            Event::Turn { typed: Some(t), .. } => Some(t),
             _ => None,
         }
     }

@@ -384,9 +384,9 @@ mod tests {
             ["search the desk", "say hello", "read the letter"],
         ];
         for set in sets {
-            let talk = set.iter().position(|c| {
-                features::family(&features::verb(c)) == Some("talk")
-            });
+            let talk = set
+                .iter()
+                .position(|c| features::family(&features::verb(c)) == Some("talk"));
             r.learn(&turn(&set, talk.unwrap()));
         }
         let ranked = r.rank_choices(&strings(&["go east", "open the box", "ask the sailor"]));
@@ -424,7 +424,11 @@ mod tests {
                 story: story.clone(),
                 opening: opening.into(),
             });
-            events.push(Event::Ended { at: 0, story, turns });
+            events.push(Event::Ended {
+                at: 0,
+                story,
+                turns,
+            });
         }
         let r = Recommender::from_events(&events);
         let names = ["fantasy", "mystery", "horror"];
@@ -439,9 +443,14 @@ mod tests {
     #[test]
     fn the_mood_suggested_is_the_one_most_stories_ended_with() {
         let mut events = Vec::new();
-        for (i, mood) in [Some(Mood::Dark), None, Some(Mood::Hopeful), Some(Mood::Dark)]
-            .into_iter()
-            .enumerate()
+        for (i, mood) in [
+            Some(Mood::Dark),
+            None,
+            Some(Mood::Hopeful),
+            Some(Mood::Dark),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let story = format!("s{i}");
             events.push(Event::Started {

@@ -230,7 +230,11 @@ mod tests {
         assert_eq!(stories, ["a", "b"]);
         // The torn line is now inside the file: named, not fatal.
         assert_eq!(loaded.skipped.len(), 1, "{:?}", loaded.skipped);
-        assert!(loaded.skipped[0].starts_with("line 2:"), "{:?}", loaded.skipped);
+        assert!(
+            loaded.skipped[0].starts_with("line 2:"),
+            "{:?}",
+            loaded.skipped
+        );
     }
 
     #[test]

@@ -212,7 +212,9 @@ impl App {
                 self.history = Some(store);
             }
             Err(e) => {
-                self.status = format!("The play history was not read ({e}); nothing is recommended or recorded.");
+                self.status = format!(
+                    "The play history was not read ({e}); nothing is recommended or recorded."
+                );
                 return;
             }
         }
@@ -413,7 +415,10 @@ impl App {
                     return;
                 };
                 let same = self.recommended.offered.len() == self.choices.len()
-                    && self.choices.iter().all(|c| self.recommended.offered.contains(c));
+                    && self
+                        .choices
+                        .iter()
+                        .all(|c| self.recommended.offered.contains(c));
                 let offered = if same {
                     &self.recommended.offered
                 } else {

@@ -62,7 +62,9 @@ pub fn layout(area: Rect, app: &App) -> Areas {
     let said: u16 = app
         .recommendation_lines()
         .iter()
-        .map(|l| crate::tui::wrap::wrap(l, chat_width.saturating_sub(2).max(1) as usize).len() as u16)
+        .map(|l| {
+            crate::tui::wrap::wrap(l, chat_width.saturating_sub(2).max(1) as usize).len() as u16
+        })
         .sum();
     let chat_height = (app.choices.len() as u16 + 4 + said)
         .clamp(5, 12 + said.min(4))
