@@ -6,6 +6,7 @@ pub mod config;
 pub mod engine;
 pub mod fsutil;
 pub mod fuzzing;
+pub mod history;
 pub mod lm;
 pub mod lyrics;
 pub mod narrator;

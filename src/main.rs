@@ -42,6 +42,7 @@ fn main() {
         Some(Command::Sentiment(a)) => cli::sentiment::run(a),
         Some(Command::TrainSentiment(a)) => cli::train_sentiment::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
+        Some(Command::History(a)) => cli::history::run(a, args.config.as_deref()),
         None if args.print_config_path => match &args.config {
             // The file given is where the configuration is read from: checked like any other.
             Some(p) => fabula::config::Config::load(Some(p))
@@ -62,6 +63,8 @@ fn main() {
             seed: args.seed,
             opening: args.opening,
             opening_text: args.opening_text,
+            history: !args.no_history,
+            mood: args.mood,
         }),
         None => {
             cli::crash::install_panic_log();
@@ -69,6 +72,7 @@ fn main() {
                 args.config.as_deref(),
                 args.model.as_deref(),
                 args.resume.as_deref(),
+                !args.no_history,
             )
         }
     };

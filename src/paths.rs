@@ -93,6 +93,12 @@ pub fn sessions_dir() -> PathBuf {
     data_dir().join("sessions")
 }
 
+/// The player's play history (`fabula history`), which orders openings
+/// and choices; it never leaves this folder.
+pub fn history_file() -> PathBuf {
+    data_dir().join("history.jsonl")
+}
+
 /// Where the lyrics editor saves the songs it names.
 pub fn songs_dir() -> PathBuf {
     data_dir().join("songs")

@@ -167,7 +167,15 @@ impl Headless {
                     "--opening must be between 1 and {}, got {n}",
                     OPENINGS.len()
                 );
-                self.app.update(Action::Choose(n - 1));
+                // `--opening N` is the built-in list's number, whatever
+                // order the start screen shows them in.
+                let shown = self
+                    .app
+                    .recommended
+                    .openings
+                    .iter()
+                    .position(|&k| k == n - 1);
+                self.app.update(Action::Choose(shown.unwrap_or(n - 1)));
             }
             Opening::Text(text) => {
                 anyhow::ensure!(!text.trim().is_empty(), "--opening-text is empty");

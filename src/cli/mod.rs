@@ -5,6 +5,7 @@ pub mod crash;
 pub mod eval;
 pub mod generate;
 pub mod headless;
+pub mod history;
 pub mod lyrics;
 pub mod lyrics_zh;
 pub mod pick_bench;
@@ -49,9 +50,16 @@ pub struct Cli {
     /// With --plain: start from built-in opening N (1-5).
     #[arg(long, requires = "plain", conflicts_with = "opening_text")]
     pub opening: Option<usize>,
+    /// With --plain: steer the story toward this mood (hopeful, tense, dark).
+    #[arg(long, requires = "plain")]
+    pub mood: Option<crate::story::Mood>,
     /// With --plain: start from this opening paragraph.
     #[arg(long, requires = "plain")]
     pub opening_text: Option<String>,
+    /// Play without the play history: it is neither read (openings and
+    /// choices keep their usual order) nor added to.
+    #[arg(long)]
+    pub no_history: bool,
     /// Print where the configuration file is looked for and exit.
     #[arg(long)]
     pub print_config_path: bool,
@@ -75,6 +83,9 @@ pub enum Command {
     TrainSentiment(train_sentiment::TrainSentimentArgs),
     /// Measure sampling and training speed (and compare with PyTorch).
     Bench(bench::BenchArgs),
+    /// What your play history holds and recommends (--forget deletes it,
+    /// --eval measures the recommender).
+    History(history::HistoryArgs),
 }
 
 /// Sets libtorch's intra-op thread count when asked.

@@ -19,6 +19,9 @@ pub struct PlainArgs<'a> {
     pub seed: Option<u64>,
     pub opening: Option<usize>,
     pub opening_text: Option<String>,
+    /// Read and add to the play history.
+    pub history: bool,
+    pub mood: Option<crate::story::Mood>,
 }
 
 pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
@@ -39,6 +42,13 @@ pub fn write_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
         writeln!(out)?;
     }
     out.flush()
+}
+
+/// Why the first choice is first, on stderr so the transcript keeps its form.
+fn say_reason(game: &Headless) {
+    for said in game.app.recommendation_lines() {
+        eprintln!("fabula: {}", printable(&said));
+    }
 }
 
 /// Ends quietly when the reader of stdout went away.
@@ -62,6 +72,13 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             .map_or(1, |d| d.as_nanos() as u64)
     });
     let mut game = Headless::new(config, Arc::new(model), seed, true);
+    if args.history {
+        game.app.use_history(crate::history::Store::in_data_dir());
+        if game.app.history.is_none() {
+            eprintln!("fabula: {}", printable(&game.app.status));
+        }
+    }
+    game.app.mood = args.mood;
     if let Some(notice) = args
         .opening_text
         .as_deref()
@@ -74,6 +91,7 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
     let mut out = stdout.lock();
     let mut open = quiet_pipe(writeln!(out, "{}\n", printable(opening.trim())))?
         && quiet_pipe(write_turn(&mut out, &first))?;
+    say_reason(&game);
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         if !open {
@@ -84,7 +102,10 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             eprintln!("fabula: {notice}");
         }
         match game.act(&line)? {
-            Some(turn) => open = quiet_pipe(write_turn(&mut out, &turn))?,
+            Some(turn) => {
+                open = quiet_pipe(write_turn(&mut out, &turn))?;
+                say_reason(&game);
+            }
             None if !line.trim().is_empty() => {
                 eprintln!(
                     "fabula: no choice {} (this turn offers {})",
@@ -95,6 +116,7 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
             None => {}
         }
     }
+    game.app.record_end();
     // A last save, checked: the exit says whether the story is on disk.
     let path = game.app.session_path.clone();
     let last_error = path

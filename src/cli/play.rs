@@ -95,6 +95,7 @@ pub fn run(
     config_path: Option<&Path>,
     model: Option<&str>,
     resume: Option<&str>,
+    history: bool,
 ) -> anyhow::Result<()> {
     let (config, _) = Config::load(config_path)?;
     // A --resume value that names no story is said first, terminal or not.
@@ -114,5 +115,5 @@ pub fn run(
         None => Start::New,
     };
     let story = load_story_model(&config, model)?;
-    tui::run(config, Some(story), start)
+    tui::run(config, Some(story), start, history)
 }

@@ -35,5 +35,5 @@ pub fn run(args: ReviewArgs, config_path: Option<&std::path::Path>) -> anyhow::R
     crate::tui::require_terminal()?;
     crate::cli::crash::install_panic_log();
     // Reading a story needs no model: none is loaded.
-    crate::tui::run(config, None, crate::tui::Start::Review(session))
+    crate::tui::run(config, None, crate::tui::Start::Review(session), false)
 }

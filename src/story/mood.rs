@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A target mood for steering; the value is the sentiment score aimed at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mood {
     Hopeful,
@@ -25,6 +25,18 @@ impl Mood {
             Mood::Hopeful => "hopeful",
             Mood::Tense => "tense",
             Mood::Dark => "dark",
+        }
+    }
+}
+
+impl std::str::FromStr for Mood {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mood, String> {
+        match s {
+            "hopeful" => Ok(Mood::Hopeful),
+            "tense" => Ok(Mood::Tense),
+            "dark" => Ok(Mood::Dark),
+            _ => Err(format!("{s:?} is not a mood (hopeful, tense or dark)")),
         }
     }
 }

@@ -60,6 +60,24 @@ pub struct Job {
     pub chars: usize,
 }
 
+/// What the play history recommends on the screen now.
+#[derive(Clone, Debug, Default)]
+pub struct Recommended {
+    /// The start screen's openings: indices into `OPENINGS`, in the order shown.
+    pub openings: Vec<usize>,
+    /// Why the first opening is first.
+    pub opening_reason: Option<String>,
+    /// Why the first suggested choice is first.
+    pub choice_reason: Option<String>,
+    /// A mood to steer toward, and why.
+    pub mood: Option<(Mood, String)>,
+    /// The suggested mood was taken (Ctrl-T cycles as usual after it).
+    pub mood_taken: bool,
+    /// The choices shown, in the model's order: the history records
+    /// picks against it, so it can be measured against today's order.
+    pub offered: Vec<String>,
+}
+
 pub struct App {
     pub config: Config,
     pub session: Session,
@@ -94,6 +112,11 @@ pub struct App {
     pub prewrites: Prewrites,
     /// Picks answered by a passage written (or being written) ahead.
     pub written_ahead: usize,
+    /// Where this player's play history is kept; none (tests, measuring)
+    /// records nothing and recommends nothing.
+    pub history: Option<crate::history::Store>,
+    pub recommender: crate::history::Recommender,
+    pub recommended: Recommended,
     next_job: JobId,
     seed: u64,
 }
@@ -133,6 +156,12 @@ impl App {
             saver: None,
             prewrites: Prewrites::default(),
             written_ahead: 0,
+            history: None,
+            recommender: Default::default(),
+            recommended: Recommended {
+                openings: (0..OPENINGS.len()).collect(),
+                ..Recommended::default()
+            },
             next_job: 1,
             seed,
         };
@@ -158,12 +187,7 @@ impl App {
         }
         self.stage = Stage::Playing;
         let current = self.session.tree.current();
-        self.choices = self
-            .session
-            .tree
-            .node(current)
-            .map(|n| n.choices.clone())
-            .unwrap_or_default();
+        self.show_choices_of(current);
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         self.status = format!("Resumed \"{}\".", self.session.title);
         if other_model {
@@ -189,6 +213,104 @@ impl App {
         self.input.clear();
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         self.status = READ_ONLY_HINT.into();
+    }
+
+    /// Learns from the play history in `store` and records to it from
+    /// now on; the openings are ordered by it. A history that cannot be
+    /// read is said in the status line and left as it is.
+    pub fn use_history(&mut self, store: crate::history::Store) {
+        match store.load() {
+            Ok(loaded) => {
+                self.recommender = crate::history::Recommender::from_events(&loaded.events);
+                self.history = Some(store);
+            }
+            Err(e) => {
+                self.status = format!(
+                    "The play history was not read ({e}); nothing is recommended or recorded."
+                );
+                return;
+            }
+        }
+        self.order_openings();
+    }
+
+    /// Orders the start screen's openings and suggests a mood.
+    fn order_openings(&mut self) {
+        let names: Vec<&str> = OPENINGS.iter().map(|o| o.name).collect();
+        let ranked = self.recommender.rank_openings(&names);
+        if self.stage == Stage::ChooseOpening {
+            self.choices = ranked.order.iter().map(|&i| names[i].to_string()).collect();
+        }
+        self.recommended.openings = ranked.order;
+        self.recommended.opening_reason = ranked.reason;
+        self.recommended.mood = self.recommender.suggest_mood();
+    }
+
+    /// Shows the choices stored on `id` (in the model's order), ordered by
+    /// what this player tends to pick (the model's order when cold).
+    fn show_choices_of(&mut self, id: NodeId) {
+        let offered = self
+            .session
+            .tree
+            .node(id)
+            .map(|n| n.choices.clone())
+            .unwrap_or_default();
+        let ranked = self.recommender.rank_choices(&offered);
+        self.choices = ranked.apply(&offered);
+        self.recommended.choice_reason = ranked.reason;
+        self.recommended.offered = offered;
+    }
+
+    /// Learns from what the player did and appends it to the history.
+    fn record(&mut self, event: crate::history::Event) {
+        let Some(store) = &self.history else {
+            return;
+        };
+        self.recommender.learn(&event);
+        if let Err(e) = store.append(std::slice::from_ref(&event)) {
+            self.status = format!("The play history was not saved: {e}");
+        }
+    }
+
+    /// Records that the story was closed, with how many actions the
+    /// player took on its current branch.
+    pub fn record_end(&mut self) {
+        if self.stage != Stage::Playing || self.read_only {
+            return;
+        }
+        let tree = &self.session.tree;
+        let turns = tree
+            .branch()
+            .iter()
+            .filter(|&&id| tree.node(id).is_some_and(|n| n.role == Role::Player))
+            .count();
+        self.record(crate::history::Event::Ended {
+            at: crate::history::now(),
+            story: self.session.id.clone(),
+            turns,
+        });
+    }
+
+    /// The recommendation lines the chat pane shows under the list.
+    pub fn recommendation_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match self.stage {
+            Stage::ChooseOpening => {
+                if let Some(why) = &self.recommended.opening_reason {
+                    lines.push(format!("1 first: {why}"));
+                }
+                if let (Some((mood, why)), None) = (&self.recommended.mood, self.mood) {
+                    lines.push(format!("Suggested mood: {} (Ctrl-T): {why}", mood.name()));
+                }
+            }
+            Stage::Playing if !self.read_only && !self.choices.is_empty() => {
+                if let Some(why) = &self.recommended.choice_reason {
+                    lines.push(format!("1 first: {why}"));
+                }
+            }
+            Stage::Playing => {}
+        }
+        lines
     }
 
     pub fn generating(&self) -> bool {
@@ -278,6 +400,7 @@ impl App {
             return;
         };
         self.choices.clear();
+        self.recommended.choice_reason = None;
         self.story_scroll = 0;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         let kind = JobKind::Passage {
@@ -451,6 +574,18 @@ impl App {
                 let Ok(player) = self.session.tree.push(current, Role::Player, &text) else {
                     return;
                 };
+                let same = self.recommended.offered.len() == self.choices.len()
+                    && self
+                        .choices
+                        .iter()
+                        .all(|c| self.recommended.offered.contains(c));
+                let offered = if same {
+                    &self.recommended.offered
+                } else {
+                    &self.choices
+                };
+                let turn = crate::history::turn_event(&self.session.id, offered, &text);
+                self.record(turn);
                 self.score(player);
                 self.start_passage(player, true);
                 self.autosave();
@@ -477,6 +612,19 @@ impl App {
         self.status = format!(
             "A new {genre} story. Type what you do or pick a choice; Ctrl-R lets the narrator go on; ? lists every key."
         );
+        // Recorded after the status is set, so a history that cannot be saved is said.
+        self.record(crate::history::Event::Started {
+            at: crate::history::now(),
+            story: self.session.id.clone(),
+            opening: genre.to_string(),
+        });
+        if self.mood.is_some() {
+            self.record(crate::history::Event::Mood {
+                at: crate::history::now(),
+                story: self.session.id.clone(),
+                mood: self.mood,
+            });
+        }
         self.autosave();
     }
 
@@ -587,7 +735,8 @@ impl App {
                 }
                 match self.stage {
                     Stage::ChooseOpening => {
-                        if let Some(o) = OPENINGS.get(i) {
+                        let shown = self.recommended.openings.get(i).copied();
+                        if let Some(o) = shown.and_then(|k| OPENINGS.get(k)) {
                             self.start_story(o.name, o.text.trim());
                         }
                     }
@@ -645,12 +794,34 @@ impl App {
                 };
             }
             Action::CycleMood => {
-                self.mood = next_mood(self.mood);
-                self.status = match self.mood {
-                    Some(m) => format!("Steering the story toward a {} mood.", m.name()),
-                    None => "Mood steering off.".into(),
+                // The first press offers the mood the history suggests.
+                let suggested = match (&self.recommended.mood, self.mood) {
+                    (Some((m, why)), None) if !self.recommended.mood_taken => {
+                        Some((*m, why.clone()))
+                    }
+                    _ => None,
+                };
+                self.mood = match &suggested {
+                    Some((m, _)) => Some(*m),
+                    None => next_mood(self.mood),
+                };
+                self.recommended.mood_taken = true;
+                self.status = match (self.mood, suggested) {
+                    (Some(m), Some((_, why))) => format!(
+                        "Steering the story toward a {} mood (suggested: {why}); Ctrl-T again cycles.",
+                        m.name()
+                    ),
+                    (Some(m), None) => format!("Steering the story toward a {} mood.", m.name()),
+                    (None, _) => "Mood steering off.".into(),
                 };
                 self.session.mood = self.mood;
+                if self.stage == Stage::Playing && !self.read_only {
+                    self.record(crate::history::Event::Mood {
+                        at: crate::history::now(),
+                        story: self.session.id.clone(),
+                        mood: self.mood,
+                    });
+                }
                 self.autosave();
                 // The mood shapes passages: those written ahead are redone.
                 self.prewrite_choices();
@@ -662,6 +833,7 @@ impl App {
                 }
                 self.prewrites.clear();
                 self.drop_cancelled_requests();
+                self.record_end();
                 self.autosave();
                 self.should_quit = true;
             }
@@ -787,12 +959,7 @@ impl App {
         self.story_scroll = 0;
         self.review_selected = self.session.tree.branch().len().saturating_sub(1);
         if !self.read_only {
-            self.choices = self
-                .session
-                .tree
-                .node(id)
-                .map(|n| n.choices.clone())
-                .unwrap_or_default();
+            self.show_choices_of(id);
         }
         if self.node_role(id) == Some(Role::Player) {
             self.status = "At a player's action: press Ctrl-R to continue from it.".into();
@@ -829,12 +996,7 @@ impl App {
             // The opening's own choices come back; none are asked for, as
             // the player just stopped the model.
             let _ = self.session.tree.set_current(back_to);
-            self.choices = self
-                .session
-                .tree
-                .node(back_to)
-                .map(|n| n.choices.clone())
-                .unwrap_or_default();
+            self.show_choices_of(back_to);
             self.review_selected = 0;
             self.autosave();
             self.prewrite_choices();
@@ -963,9 +1125,8 @@ impl App {
                     self.request_choices_attempt(node, attempt + 1);
                     return;
                 }
-                let choices = offer.choices;
                 if self.session.tree.current() == node {
-                    self.choices = choices;
+                    self.show_choices_of(node);
                 }
                 self.autosave();
                 self.prewrite_choices();

@@ -45,7 +45,14 @@ pub enum Start {
 
 /// Runs the story (or, without a model, the read-only review) in the
 /// shell until the player quits.
-pub fn run(config: Config, story: Option<InferenceModel>, start: Start) -> anyhow::Result<()> {
+/// With `history`, the player's play history orders openings and choices
+/// and what is played is added to it.
+pub fn run(
+    config: Config,
+    story: Option<InferenceModel>,
+    start: Start,
+    history: bool,
+) -> anyhow::Result<()> {
     let stamp = story.as_ref().map(model_stamp).unwrap_or_default();
     let label = story.as_ref().map_or_else(
         || "no model".to_string(),
@@ -60,6 +67,10 @@ pub fn run(config: Config, story: Option<InferenceModel>, start: Start) -> anyho
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64);
     let mut app = App::new(config, label, stamp, seed);
+    // What this player picks orders the openings and choices; a review learns nothing.
+    if history && !matches!(start, Start::Review(_)) {
+        app.use_history(crate::history::Store::in_data_dir());
+    }
     match start {
         Start::New => {}
         Start::Resume(session, path) => app.update(Action::Resume(Box::new(session), path)),

@@ -63,6 +63,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(text, style),
         ]));
     }
+    // Why the list is in this order, under it (the history's reasons).
+    let dim = Style::default().fg(Color::DarkGray);
+    for said in app.recommendation_lines() {
+        for l in wrap(&said, w) {
+            lines.push(Line::styled(l, dim));
+        }
+    }
     let budget = inner.height as usize;
     if lines.len() >= budget {
         lines.truncate(budget.saturating_sub(1));

@@ -54,8 +54,21 @@ pub struct Areas {
 /// story while it has focus.
 pub fn layout(area: Rect, app: &App) -> Areas {
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let chat_height = (app.choices.len() as u16 + 4)
-        .clamp(5, 12)
+    // The reasons under the list take as many lines as they wrap to.
+    let chat_width = if main.width >= 100 {
+        main.width * 64 / 100
+    } else {
+        main.width
+    };
+    let said: u16 = app
+        .recommendation_lines()
+        .iter()
+        .map(|l| {
+            crate::tui::wrap::wrap(l, chat_width.saturating_sub(2).max(1) as usize).len() as u16
+        })
+        .sum();
+    let chat_height = (app.choices.len() as u16 + 4 + said)
+        .clamp(5, 12 + said.min(4))
         .min(main.height / 2);
     if main.width >= 100 {
         let [left, right] =
