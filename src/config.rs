@@ -53,6 +53,10 @@ pub struct StoryConfig {
     pub action_bias: f32,
     /// Candidates when a target mood is set (at least `candidates`).
     pub steering_candidates: usize,
+    /// Answer an action that speaks to a character ("ask the guard about
+    /// the ship") as that character's quoted speech, after a frame that
+    /// names them; off: the narrator answers it like any action.
+    pub speech_frames: bool,
 }
 
 impl Default for StoryConfig {
@@ -67,6 +71,7 @@ impl Default for StoryConfig {
             candidates: 16,
             action_bias: 2.5,
             steering_candidates: 16,
+            speech_frames: true,
         }
     }
 }

@@ -4,6 +4,9 @@
 
 use crate::config::StoryConfig;
 use crate::lm::{LstmState, SamplingConfig};
+use crate::narrator::address::address;
+use crate::narrator::characters::{self, Character};
+use crate::narrator::speech::Speech;
 use crate::narrator::words::{extend_world, named_things};
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
 
@@ -104,6 +107,19 @@ pub fn passage_plan(
             Role::Narration => {}
         }
     }
+    // An action that speaks to a character is answered in their voice,
+    // among the characters named before it.
+    let speech = action
+        .as_deref()
+        .filter(|_| story.speech_frames)
+        .and_then(|a| {
+            let before = tree.node(parent).and_then(|n| n.parent)?;
+            address(a, &cast_of(tree, before))
+        })
+        .map(|a| Speech {
+            speaker: a.to,
+            question: a.question,
+        });
     let candidates = if mood.is_some() {
         story.candidates.max(story.steering_candidates)
     } else {
@@ -121,7 +137,19 @@ pub fn passage_plan(
         recent,
         world,
         mood: mood.map(Mood::target),
+        speech,
     }
+}
+
+/// The characters of the story up to `node` (its opening, passages and
+/// actions), the most recently named first: whom the player can talk to.
+pub fn cast_of(tree: &StoryTree, node: NodeId) -> Vec<Character> {
+    let path = tree.path_to(node);
+    characters::of_story(
+        path.iter()
+            .filter_map(|&id| tree.node(id))
+            .map(|n| n.text.as_str()),
+    )
 }
 
 /// What the player can see at `node`, for grounding choices: its own
