@@ -224,6 +224,46 @@ pub fn named_in(text: &str) -> Vec<Character> {
     out
 }
 
+const FEMALE_NOUNS: &[&str] = &[
+    "girl", "lady", "maid", "mother", "nurse", "princess", "queen", "sister", "waitress",
+    "witch", "woman",
+];
+const MALE_NOUNS: &[&str] = &[
+    "boatman", "boy", "brother", "butler", "father", "ferryman", "fisherman", "king", "knight",
+    "man", "monk", "prince", "watchman",
+];
+
+/// The pronoun the story uses for `c` ("he" or "she"), from their role
+/// ("the old woman") or the first he/his/him or she/her after a mention of
+/// them in the same sentence ("The guard looks at you, one hand on the hilt
+/// of his sword"). `None` when the story has not said.
+pub fn pronoun<'a>(texts: impl IntoIterator<Item = &'a str>, c: &Character) -> Option<&'static str> {
+    if FEMALE_NOUNS.contains(&c.key.as_str()) {
+        return Some("she");
+    }
+    if MALE_NOUNS.contains(&c.key.as_str()) {
+        return Some("he");
+    }
+    for text in texts {
+        for sentence in text.split(['.', '!', '?']) {
+            let ws: Vec<String> = words::words(sentence).collect();
+            let Some(at) = ws.iter().position(|w| c.is_named_by(w)) else {
+                continue;
+            };
+            for w in &ws[at + 1..] {
+                match w.as_str() {
+                    "he" | "his" | "him" | "himself" => return Some("he"),
+                    "she" | "her" | "hers" | "herself" => return Some("she"),
+                    "woman" | "girl" | "lady" => return Some("she"),
+                    "man" | "boy" => return Some("he"),
+                    _ => {}
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The characters of a story from its texts (opening, passages, actions,
 /// in story order), the most recently named first.
 pub fn of_story<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<Character> {
@@ -290,5 +330,20 @@ mod tests {
         assert_eq!(cast[0].subject(), "The old keeper");
         assert!(cast[0].is_named_by("Keepers"));
         assert!(!cast[0].is_named_by("girl"));
+    }
+
+    #[test]
+    fn pronouns_come_from_the_role_or_the_story() {
+        let texts = [
+            "The guard looks at you, one hand on the hilt of his sword.",
+            "Mara, a woman in grey, turns the key in her fingers.",
+            "The robot beeps.",
+        ];
+        let cast = of_story(texts);
+        let by = |k: &str| cast.iter().find(|c| c.key == k).unwrap().clone();
+        assert_eq!(pronoun(texts, &by("guard")), Some("he"));
+        assert_eq!(pronoun(texts, &by("mara")), Some("she"));
+        assert_eq!(pronoun(texts, &by("robot")), None);
+        assert_eq!(pronoun([], &Character::role(Some("old"), "woman")), Some("she"));
     }
 }

@@ -27,6 +27,11 @@ use super::{words, Candidate, Narration, Plan};
 pub struct Speech {
     pub speaker: Character,
     pub question: Vec<String>,
+    /// "he" or "she" when the story has said.
+    pub pronoun: Option<String>,
+    /// The keys of the story's characters: a name in a reply that is not
+    /// among them comes from the model's novels ("Mr. Collins").
+    pub known: Vec<String>,
 }
 
 /// The frames a reply is sampled after; `{}` is the speaker ("The guard").
@@ -266,6 +271,25 @@ pub fn judge(passage: &str, to: &Character, question: &[String]) -> Reply {
     }
 }
 
+/// Whether the words outside the quotes call the speaker by the other
+/// pronoun than `pronoun` ("he" or "she").
+fn wrong_pronoun(full: &str, pronoun: &str) -> bool {
+    let other: &[&str] = match pronoun {
+        "he" => &["she", "her"],
+        "she" => &["he", "his", "him"],
+        _ => return false,
+    };
+    let mut outside = String::new();
+    for (i, part) in full.split(is_quote).enumerate() {
+        if i % 2 == 0 {
+            outside.push_str(part);
+            outside.push(' ');
+        }
+    }
+    let wrong = words::words(&outside).any(|w| other.contains(&w.as_str()));
+    wrong
+}
+
 /// Score of a reply: `full` is the frame and the model's words, `sampled`
 /// the model's words alone (what the likelihood and the register are
 /// measured on). Besides the narrator's terms for likelihood, dictionary
@@ -277,6 +301,8 @@ pub fn judge(passage: &str, to: &Character, question: &[String]) -> Reply {
 ///   + 0.6 × the share of the question's content words the quoted words name
 ///   − 1.0 when another speaker is named (`," replied Jane`, "said you")
 ///   + 0.4 when the words name a thing of the player's story
+///   − 0.5 when the tail calls the speaker "she" and the story "he", or back
+///   − 0.5 per name in the quoted words the story never named (at most 1.0)
 /// ```
 pub fn score(
     full: &str,
@@ -318,6 +344,17 @@ pub fn score(
     if reply.other_speaker {
         total -= 1.0;
     }
+    if let Some(p) = &speech.pronoun {
+        if wrong_pronoun(full, p) {
+            total -= 0.5;
+        }
+    }
+    let strangers = super::characters::named_in(&reply.words)
+        .iter()
+        .filter(|c| c.name.starts_with(char::is_uppercase))
+        .filter(|c| c.key != speech.speaker.key && !speech.known.contains(&c.key))
+        .count();
+    total -= (0.5 * strangers as f64).min(1.0);
     if !reply.quoted {
         total = f64::NEG_INFINITY;
     }
@@ -508,6 +545,8 @@ mod tests {
         let speech = Speech {
             speaker: guard(),
             question: ship(),
+            pronoun: Some("he".into()),
+            known: vec!["guard".into(), "mara".into()],
         };
         let cx = rerank::RerankContext {
             action_words: &speech.question,
@@ -524,7 +563,11 @@ mod tests {
         let unclosed = s("The guard looks up. \"The ship left at dawn.\"", false);
         let half = s("The guard looks up. \"The ship left,\"", true);
         let drift = s("The guard looks up. \"The ship left at dawn,\" replied Jane.", true);
-        for worse in [off, unclosed, half, drift] {
+        let she = s("The guard looks up. \"The ship left at dawn.\" She turns away.", true);
+        let novel = s("The guard looks up. \"The ship left at dawn, Mr. Collins.\" He turns away.", true);
+        let mara = s("The guard looks up. \"The ship left at dawn, Mara.\" He turns away.", true);
+        assert!(mara > novel);
+        for worse in [off, unclosed, half, drift, she, novel] {
             assert!(best > worse, "{best} vs {worse}");
         }
         assert_eq!(s("The guard looks up.", true), f64::NEG_INFINITY);

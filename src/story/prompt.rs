@@ -114,11 +114,15 @@ pub fn passage_plan(
         .filter(|_| story.speech_frames)
         .and_then(|a| {
             let before = tree.node(parent).and_then(|n| n.parent)?;
-            address(a, &cast_of(tree, before))
-        })
-        .map(|a| Speech {
-            speaker: a.to,
-            question: a.question,
+            let cast = cast_of(tree, before);
+            let a = address(a, &cast)?;
+            let texts = path.iter().filter_map(|&id| tree.node(id)).map(|n| n.text.as_str());
+            Some(Speech {
+                pronoun: characters::pronoun(texts, &a.to).map(String::from),
+                known: cast.into_iter().map(|c| c.key).collect(),
+                speaker: a.to,
+                question: a.question,
+            })
         });
     let candidates = if mood.is_some() {
         story.candidates.max(story.steering_candidates)
