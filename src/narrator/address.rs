@@ -191,7 +191,7 @@ pub enum TalkCommand {
 /// The numbered list of characters, as `/talk` shows it.
 pub fn cast_list(cast: &[Character]) -> String {
     if cast.is_empty() {
-        return "No characters yet: the story has named no one to talk to.".into();
+        return "no characters yet: the story has named no one to talk to".into();
     }
     let names: Vec<String> = cast
         .iter()
@@ -240,16 +240,9 @@ pub fn talk_command(line: &str, cast: &[Character]) -> Option<Result<TalkCommand
     };
     let words: Vec<&str> = parts.collect();
     let picked = match who.parse::<usize>() {
-        Ok(n) => cast.get(n.wrapping_sub(1)).ok_or_else(|| {
-            format!(
-                "no character {n}: {}",
-                if cast.is_empty() {
-                    "the story has named no one yet".to_string()
-                } else {
-                    format!("there are {} ({})", cast.len(), cast_list(cast))
-                }
-            )
-        }),
+        Ok(n) => cast
+            .get(n.wrapping_sub(1))
+            .ok_or_else(|| format!("no character {n}; {}", cast_list(cast))),
         Err(_) => cast.iter().find(|c| c.is_named_by(who)).ok_or_else(|| {
             format!(
                 "no character called {who:?} in this story; {}",

@@ -146,14 +146,28 @@ pub fn passage_plan(
 }
 
 /// The characters of the story up to `node` (its opening, passages and
-/// actions), the most recently named first: whom the player can talk to.
+/// actions), the most recently named first, except that the one the
+/// player spoke to in their last three actions comes first: a line of
+/// speech with no addressee goes on with the conversation.
 pub fn cast_of(tree: &StoryTree, node: NodeId) -> Vec<Character> {
     let path = tree.path_to(node);
-    characters::of_story(
+    let mut cast = characters::of_story(
         path.iter()
             .filter_map(|&id| tree.node(id))
             .map(|n| n.text.as_str()),
-    )
+    );
+    let spoken_to = path
+        .iter()
+        .rev()
+        .filter_map(|&id| tree.node(id))
+        .filter(|n| n.role == Role::Player)
+        .take(3)
+        .find_map(|n| address(&n.text, &cast).map(|a| a.to.key));
+    if let Some(at) = spoken_to.and_then(|k| cast.iter().position(|c| c.key == k)) {
+        let c = cast.remove(at);
+        cast.insert(0, c);
+    }
+    cast
 }
 
 /// What the player can see at `node`, for grounding choices: its own

@@ -41,6 +41,8 @@ pub enum Action {
     /// Make the selected turn current (rewind or jump between branches).
     JumpToSelected,
     ToggleHelp,
+    /// Put an address to the next character of the story into the input.
+    TalkTo,
     /// Cycle the target mood for steering (off, hopeful, tense, dark).
     CycleMood,
     Export,

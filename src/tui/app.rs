@@ -14,6 +14,7 @@ use crate::story::openings::OPENINGS;
 use crate::story::prompt::{choice_ask, passage_plan, passage_start, state_of};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
+use crate::narrator::address::{cast_list, talk_action, talk_command, TalkCommand};
 
 use super::action::Action;
 use super::keys::{Focus, Mode};
@@ -85,6 +86,9 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Background autosave; without one (tests) saves are synchronous.
     pub saver: Option<crate::story::saver::Saver>,
+    /// The character Ctrl-P last put in the input, and the input it
+    /// wrote: pressed again on that input, it moves to the next one.
+    pub talk_pick: Option<(usize, String)>,
     next_job: JobId,
     seed: u64,
 }
@@ -121,6 +125,7 @@ impl App {
             read_only: false,
             data_dir: sessions_dir(),
             saver: None,
+            talk_pick: None,
             next_job: 1,
             seed,
         };
@@ -279,11 +284,90 @@ impl App {
         }
     }
 
+    /// The characters of the story so far, the most recently named first.
+    pub fn cast(&self) -> Vec<crate::narrator::characters::Character> {
+        crate::story::prompt::cast_of(&self.session.tree, self.session.tree.current())
+    }
+
+    /// A `/talk` or `/characters` line read against this story's
+    /// characters; `None` for any other line.
+    pub fn talk_command(&self, line: &str) -> Option<Result<TalkCommand, String>> {
+        if self.stage != Stage::Playing {
+            return None;
+        }
+        talk_command(line, &self.cast())
+    }
+
+    /// Ctrl-P: puts an address to the next character into the input
+    /// (`ask the guard about `, or `Mara, ` before words already typed)
+    /// and lists them all in the status line.
+    fn pick_character(&mut self) {
+        if self.stage != Stage::Playing || self.read_only {
+            return;
+        }
+        let cast = self.cast();
+        if cast.is_empty() {
+            self.status = cast_list(&cast);
+            return;
+        }
+        // Pressed again on what it wrote: the next character, same words.
+        let (at, typed) = match &self.talk_pick {
+            Some((i, wrote)) if *wrote == self.input => {
+                let prev = &cast[*i % cast.len()];
+                let typed = wrote
+                    .strip_prefix(&format!("ask {} about ", prev.name))
+                    .map(|_| String::new())
+                    .or_else(|| {
+                        wrote
+                            .strip_prefix(&format!("{}, ", prev.subject()))
+                            .map(String::from)
+                    })
+                    .unwrap_or_default();
+                ((i + 1) % cast.len(), typed)
+            }
+            _ => (0, self.input.clone()),
+        };
+        let c = &cast[at];
+        self.input = talk_action(c, &typed);
+        self.talk_pick = Some((at, self.input.clone()));
+        self.focus = Pane::Chat;
+        let names: Vec<String> = cast
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == at {
+                    format!("[{}]", c.name)
+                } else {
+                    c.name.clone()
+                }
+            })
+            .collect();
+        self.status = format!(
+            "Talk to: {}. Ctrl-P: next; type your words, Enter.",
+            names.join(" · ")
+        );
+    }
+
     fn submit_text(&mut self, text: String) {
         let text = text.trim().to_string();
         if text.is_empty() || self.read_only || self.busy() {
             return;
         }
+        let text = match self.talk_command(&text) {
+            None => text,
+            Some(Ok(TalkCommand::Say(action))) => action,
+            Some(Ok(TalkCommand::List)) => {
+                self.status = format!(
+                    "{} (/talk N WORDS speaks to one; Ctrl-P picks)",
+                    cast_list(&self.cast())
+                );
+                return;
+            }
+            Some(Err(e)) => {
+                self.status = e;
+                return;
+            }
+        };
         match self.stage {
             Stage::ChooseOpening => self.start_story("custom", &text),
             Stage::Playing => {
@@ -475,6 +559,7 @@ impl App {
             Action::Select(delta) => self.select(delta),
             Action::JumpToSelected => self.jump_to_selected(),
             Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::TalkTo => self.pick_character(),
             Action::CycleMood => {
                 self.mood = next_mood(self.mood);
                 self.status = match self.mood {
