@@ -401,7 +401,8 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[(ctrl('p'), Where::Anywhere), (plain('p'), Where::Panes)],
         action: |_| Action::TalkTo,
         help: "talk to a character: puts \"ask NAME about \" (or \"NAME, \" before your words) in the input and lists the story's characters; again for the next. Typed: /talk lists them, /talk N WORDS speaks to one",
-        hint: Some("talk"),
+        // Not in the status hints: they would no longer fit 80 columns.
+        hint: None,
     },
     Binding {
         modes: STORY,
@@ -852,7 +853,7 @@ mod tests {
     fn the_status_hints_come_from_the_table() {
         assert_eq!(
             hints(Mode::Story),
-            "? help  Tab pane  Esc stop  Ctrl-P talk  Ctrl-C quit"
+            "? help  Tab pane  Esc stop  Ctrl-C quit"
         );
         assert!(
             hints(Mode::Lyrics).contains("n next line"),
