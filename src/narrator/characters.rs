@@ -175,6 +175,19 @@ pub fn named_in(text: &str) -> Vec<Character> {
         if DETERMINERS.contains(&lower.as_str()) {
             let next = toks.get(i + 1).map(|t| t.text.to_lowercase());
             let after = toks.get(i + 2).map(|t| t.text.to_lowercase());
+            // "a woman named Mara" is Mara.
+            let named = toks
+                .get(i + 2)
+                .zip(toks.get(i + 3))
+                .filter(|(v, n)| matches!(v.text, "named" | "called") && capitalised(n.text));
+            if let Some((_, n)) = named.filter(|_| {
+                next.as_deref()
+                    .is_some_and(|w| is_person_noun(w.trim_end_matches("'s")))
+            }) {
+                push(Character::proper(n.text.trim_end_matches("'s")));
+                i += 4;
+                continue;
+            }
             match (next, after) {
                 (Some(n), _) if is_person_noun(n.trim_end_matches("'s")) => {
                     push(Character::role(None, n.trim_end_matches("'s")));
@@ -313,6 +326,10 @@ mod tests {
             ["the captain", "Captain Reyes"]
         );
         assert_eq!(names("Mara, where is the key?"), ["Mara"]);
+        assert_eq!(
+            names("Across the table, a woman named Mara turns a key. The conductor walks past."),
+            ["Mara", "the conductor"]
+        );
         // Sentence starts and interjections are not names.
         assert!(names("Rain falls. Yes, the door is open. Nothing happens.").is_empty());
         assert!(names("You open the gate. I am tired.").is_empty());
@@ -326,7 +343,7 @@ mod tests {
             "A girl called Lin runs in. The keeper laughs.",
         ]);
         let names: Vec<&str> = cast.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["the old keeper", "Lin", "the girl"]);
+        assert_eq!(names, ["the old keeper", "Lin"]);
         assert_eq!(cast[0].subject(), "The old keeper");
         assert!(cast[0].is_named_by("Keepers"));
         assert!(!cast[0].is_named_by("girl"));

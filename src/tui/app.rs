@@ -358,7 +358,7 @@ impl App {
             Some(Ok(TalkCommand::Say(action))) => action,
             Some(Ok(TalkCommand::List)) => {
                 self.status = format!(
-                    "{} (/talk N WORDS speaks to one; Ctrl-P picks)",
+                    "{}. /talk N WORDS speaks to one",
                     cast_list(&self.cast())
                 );
                 return;
