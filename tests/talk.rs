@@ -158,6 +158,16 @@ fn ctrl_p_puts_an_address_in_the_input_and_cycles_the_characters() {
 }
 
 #[test]
+fn slash_talk_before_a_story_is_answered_not_taken_for_an_opening() {
+    let mut app = app();
+    app.update(Action::Paste("/talk".into()));
+    app.update(Action::Submit);
+    assert!(app.status.contains("no characters yet"), "{}", app.status);
+    assert!(app.outbox.is_empty() && app.session.tree.len() == 1);
+    assert_eq!(app.stage, fabula::tui::app::Stage::ChooseOpening);
+}
+
+#[test]
 fn slash_talk_lists_picks_and_explains_mistakes() {
     let mut app = started(CASTLE);
     app.update(Action::Paste("/talk".into()));
@@ -269,4 +279,23 @@ fn plain_talk_lists_characters_and_speaks_to_them() {
         .and_then(|r| r.lines().next())
         .unwrap_or_else(|| panic!("no reply in {stdout}"));
     assert!(reply.starts_with("The guard ") && reply.matches('"').count() >= 2, "{reply}");
+}
+
+proptest::proptest! {
+    /// Any text, any action: reading characters, addresses, `/talk` and
+    /// replies never panics, and a reply's quoted words are its own text.
+    #[test]
+    fn any_text_is_read_without_panics(
+        text in "[ a-zA-Z,.!?'\"“”\n>éß字-]{0,80}",
+        line in "(/talk |/characters|ask |say |)[ a-zA-Z0-9,.!?'\"“”字]{0,40}",
+    ) {
+        let cast = fabula::narrator::characters::of_story([text.as_str(), line.as_str()]);
+        let spoken = address(&line, &cast);
+        let _ = fabula::narrator::address::talk_command(&line, &cast);
+        if let Some(a) = spoken {
+            let r = judge(&text, &a.to, &a.question);
+            proptest::prop_assert!(text.contains(&r.words));
+            let _ = fabula::narrator::characters::pronoun([text.as_str()], &a.to);
+        }
+    }
 }

@@ -142,7 +142,8 @@ impl Guide for SpeechGuide {
         let tail = &text[close_end..];
         if tail.ends_with(is_quote) || tail.ends_with('\n') {
             // Another line of speech, or the paragraph ends: the reply is done.
-            return Some(cut_after_close(text, text.len() - 1, close_end));
+            let last = tail.chars().last().map_or(0, char::len_utf8);
+            return Some(cut_after_close(text, text.len() - last, close_end));
         }
         if tail.chars().count() >= MAX_TAIL_CHARS {
             return Some(cut_after_close(text, text.len(), close_end));
@@ -598,5 +599,8 @@ mod tests {
         assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("Go.\" He waits."));
         let t = "Go,\" he says and\n";
         assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("Go,\""));
+        // Curly quotes are several bytes: cuts stay on characters.
+        let t = "Go.” He waits. “";
+        assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("Go.” He waits."));
     }
 }

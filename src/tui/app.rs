@@ -291,11 +291,14 @@ impl App {
 
     /// A `/talk` or `/characters` line read against this story's
     /// characters; `None` for any other line.
+    /// (Before a story starts there is no one: the line is answered, not
+    /// taken for an opening.)
     pub fn talk_command(&self, line: &str) -> Option<Result<TalkCommand, String>> {
-        if self.stage != Stage::Playing {
-            return None;
-        }
-        talk_command(line, &self.cast())
+        let cast = match self.stage {
+            Stage::Playing => self.cast(),
+            Stage::ChooseOpening => Vec::new(),
+        };
+        talk_command(line, &cast)
     }
 
     /// Ctrl-P: puts an address to the next character into the input
