@@ -27,7 +27,12 @@ const CASTLE: &str =
     "You stand at the gate of the old castle. The guard looks at you, one hand on the hilt of his sword. Mara waits by the well.";
 
 fn app() -> App {
-    let mut app = App::new(Config::default(), "test 1x4".into(), ModelStamp::default(), 1);
+    let mut app = App::new(
+        Config::default(),
+        "test 1x4".into(),
+        ModelStamp::default(),
+        1,
+    );
     app.session_path = None;
     app
 }
@@ -89,9 +94,15 @@ fn speaking_to_a_character_asks_for_their_reply_and_acting_does_not() {
     assert_eq!(s.speaker.name, "the guard");
     assert_eq!(s.question, ["ship"]);
     assert_eq!(s.pronoun.as_deref(), Some("he"));
-    answer(&mut app, "The guard looks up. \"The ship left at dawn,\" he says.");
+    answer(
+        &mut app,
+        "The guard looks up. \"The ship left at dawn,\" he says.",
+    );
     let s = say(&mut app, "Mara, where is the key?").expect("Mara's reply");
-    assert_eq!((s.speaker.name.as_str(), s.question.clone()), ("Mara", vec!["key".to_string()]));
+    assert_eq!(
+        (s.speaker.name.as_str(), s.question.clone()),
+        ("Mara", vec!["key".to_string()])
+    );
     answer(&mut app, "Mara nods. \"In the well.\"");
     // A line of speech goes on with the one last spoken to.
     let s = say(&mut app, "\"Who are you?\"").expect("a reply");
@@ -110,7 +121,10 @@ fn a_reply_is_a_turn_like_any_other_retry_and_undo() {
     app.update(Action::Retry);
     match app.outbox.last() {
         Some(Request::Narrate { plan, .. }) => {
-            assert_eq!(plan.speech.as_ref().map(|s| s.speaker.name.as_str()), Some("the guard"))
+            assert_eq!(
+                plan.speech.as_ref().map(|s| s.speaker.name.as_str()),
+                Some("the guard")
+            )
         }
         other => panic!("expected a passage request, got {other:?}"),
     }
@@ -120,7 +134,10 @@ fn a_reply_is_a_turn_like_any_other_retry_and_undo() {
     // Undo: back before the question; the reply stays in the tree.
     app.update(Action::Undo);
     let now = app.session.tree.current();
-    assert_eq!(app.session.tree.node(now).map(|n| n.role), Some(Role::Opening));
+    assert_eq!(
+        app.session.tree.node(now).map(|n| n.role),
+        Some(Role::Opening)
+    );
     assert!(app.session.tree.node(reply).is_some());
 }
 
@@ -176,8 +193,14 @@ fn slash_talk_lists_picks_and_explains_mistakes() {
     assert!(app.outbox.is_empty(), "listing plays no turn");
     let s = say(&mut app, "/talk guard about the king").expect("a reply");
     assert_eq!(s.speaker.name, "the guard");
-    let player = app.session.tree.node(app.session.tree.current()).and_then(|n| n.parent);
-    let action = player.and_then(|p| app.session.tree.node(p)).map(|n| n.text.clone());
+    let player = app
+        .session
+        .tree
+        .node(app.session.tree.current())
+        .and_then(|n| n.parent);
+    let action = player
+        .and_then(|p| app.session.tree.node(p))
+        .map(|n| n.text.clone());
     assert_eq!(action.as_deref(), Some("ask the guard about the king"));
     answer(&mut app, "The guard looks up. \"Dead.\"");
     app.update(Action::Paste("/talk 9 hello".into()));
@@ -240,13 +263,22 @@ fn the_shipped_model_answers_in_the_characters_voice() {
     };
     let (replies, attributed, other, asked, taken) = play(&Config::default());
     assert_eq!(replies, 12);
-    assert_eq!(attributed, replies, "every reply is the character's quoted speech");
+    assert_eq!(
+        attributed, replies,
+        "every reply is the character's quoted speech"
+    );
     assert_eq!(other, 0, "no reply is handed to another speaker");
-    assert!(taken * 2 >= asked, "{taken} of {asked} replies take up the question");
+    assert!(
+        taken * 2 >= asked,
+        "{taken} of {asked} replies take up the question"
+    );
     let mut narrator = Config::default();
     narrator.story.speech_frames = false;
     let (_, plain_attributed, _, _, _) = play(&narrator);
-    assert!(plain_attributed < attributed, "{plain_attributed} without the frame");
+    assert!(
+        plain_attributed < attributed,
+        "{plain_attributed} without the frame"
+    );
 }
 
 #[test]
@@ -271,14 +303,20 @@ fn plain_talk_lists_characters_and_speaks_to_them() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("Characters: 1. "), "{stdout}");
-    assert!(stdout.contains("the guard") && stdout.contains("Mara"), "{stdout}");
+    assert!(
+        stdout.contains("the guard") && stdout.contains("Mara"),
+        "{stdout}"
+    );
     assert!(stderr.contains("no character 7"), "{stderr}");
     let reply = stdout
         .split("> ask the guard about the king\n\n")
         .nth(1)
         .and_then(|r| r.lines().next())
         .unwrap_or_else(|| panic!("no reply in {stdout}"));
-    assert!(reply.starts_with("The guard ") && reply.matches('"').count() >= 2, "{reply}");
+    assert!(
+        reply.starts_with("The guard ") && reply.matches('"').count() >= 2,
+        "{reply}"
+    );
 }
 
 proptest::proptest! {

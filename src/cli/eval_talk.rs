@@ -35,7 +35,12 @@ pub struct TalkQuality {
 }
 
 impl TalkQuality {
-    pub fn add(&mut self, passage: &str, to: &crate::narrator::characters::Character, question: &[String]) {
+    pub fn add(
+        &mut self,
+        passage: &str,
+        to: &crate::narrator::characters::Character,
+        question: &[String],
+    ) {
         self.addresses += 1;
         let r = judge(passage, to, question);
         self.quoted += usize::from(r.quoted);
@@ -99,7 +104,9 @@ pub fn run(args: &EvalArgs, script: &Path) -> anyhow::Result<()> {
             "narrator" => cfg.story.speech_frames = false,
             "frame" => cfg.story.candidates = 1,
             "shipped" => {}
-            other => anyhow::bail!("unknown --talk variant {other:?}: use narrator, frame or shipped"),
+            other => {
+                anyhow::bail!("unknown --talk variant {other:?}: use narrator, frame or shipped")
+            }
         }
         let mut quality = TalkQuality::default();
         let started = std::time::Instant::now();
@@ -150,7 +157,11 @@ mod tests {
             key: "guard".into(),
         };
         let mut q = TalkQuality::default();
-        q.add("The guard looks up. \"The ship left.\" He waits.", &guard, &["ship".into()]);
+        q.add(
+            "The guard looks up. \"The ship left.\" He waits.",
+            &guard,
+            &["ship".into()],
+        );
         q.add("You open the gate.", &guard, &["ship".into()]);
         q.add("Mara says, \"Go", &guard, &[]);
         q.add("\"Hush,\" said Jane.", &guard, &[]);

@@ -74,9 +74,10 @@ fn resolve(raw: &[&str], cast: &[Character]) -> Option<Character> {
     let capitalised = raw
         .iter()
         .all(|w| w.chars().next().is_some_and(char::is_uppercase));
-    let plain = raw
-        .iter()
-        .all(|w| w.chars().all(|c| c.is_alphabetic() || c == '.' || c == '\''));
+    let plain = raw.iter().all(|w| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || c == '.' || c == '\'')
+    });
     let lower = last.to_lowercase();
     if capitalised && plain && !words::is_function_word(&lower) && !is_not_name(&lower) {
         return Some(Character {
@@ -137,7 +138,10 @@ pub fn address(action: &str, cast: &[Character]) -> Option<Address> {
         .collect();
     let lower: Vec<String> = raw
         .iter()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .collect();
     let verb = lower.first()?.as_str();
     if ASK_VERBS.contains(&verb) {
@@ -267,9 +271,7 @@ mod tests {
     use crate::narrator::characters::of_story;
 
     fn cast() -> Vec<Character> {
-        of_story([
-            "You stand at the gate. The guard looks at you. Mara waits by the well.",
-        ])
+        of_story(["You stand at the gate. The guard looks at you. Mara waits by the well."])
     }
 
     fn to(action: &str) -> Option<(String, Vec<String>)> {
@@ -342,7 +344,10 @@ mod tests {
             Some(Ok(TalkCommand::Say("talk to the guard".into())))
         );
         let err = talk_command("/talk 7 hi", &c).unwrap().unwrap_err();
-        assert!(err.contains("no character 7") && err.contains("2. the guard"), "{err}");
+        assert!(
+            err.contains("no character 7") && err.contains("2. the guard"),
+            "{err}"
+        );
         let err = talk_command("/talk bob hi", &c).unwrap().unwrap_err();
         assert!(err.contains("\"bob\"") && err.contains("1. Mara"), "{err}");
         assert_eq!(cast_list(&c), "Characters: 1. Mara  2. the guard");

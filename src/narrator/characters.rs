@@ -9,27 +9,117 @@ use super::words;
 
 /// Nouns that name a person (or a being one can talk to) by role.
 const PERSON_NOUNS: &[&str] = &[
-    "bartender", "beggar", "boatman", "boy", "brother", "butler", "captain", "child", "clerk",
-    "conductor", "cook", "creature", "detective", "doctor", "driver", "dwarf", "engineer",
-    "farmer", "father", "ferryman", "figure", "fisherman", "friend", "ghost", "giant", "girl",
-    "guard", "guide", "hunter", "innkeeper", "janitor", "keeper", "king", "knight", "lady",
-    "librarian", "maid", "man", "merchant", "monk", "mother", "nurse", "officer", "old-timer",
-    "passenger", "pilot", "porter", "priest", "prince", "princess", "prisoner", "professor",
-    "queen", "robot", "sailor", "scientist", "servant", "sheriff", "shopkeeper", "sister",
-    "soldier", "stranger", "student", "teacher", "thief", "traveller", "waiter", "waitress",
-    "watchman", "witch", "wizard", "woman",
+    "bartender",
+    "beggar",
+    "boatman",
+    "boy",
+    "brother",
+    "butler",
+    "captain",
+    "child",
+    "clerk",
+    "conductor",
+    "cook",
+    "creature",
+    "detective",
+    "doctor",
+    "driver",
+    "dwarf",
+    "engineer",
+    "farmer",
+    "father",
+    "ferryman",
+    "figure",
+    "fisherman",
+    "friend",
+    "ghost",
+    "giant",
+    "girl",
+    "guard",
+    "guide",
+    "hunter",
+    "innkeeper",
+    "janitor",
+    "keeper",
+    "king",
+    "knight",
+    "lady",
+    "librarian",
+    "maid",
+    "man",
+    "merchant",
+    "monk",
+    "mother",
+    "nurse",
+    "officer",
+    "old-timer",
+    "passenger",
+    "pilot",
+    "porter",
+    "priest",
+    "prince",
+    "princess",
+    "prisoner",
+    "professor",
+    "queen",
+    "robot",
+    "sailor",
+    "scientist",
+    "servant",
+    "sheriff",
+    "shopkeeper",
+    "sister",
+    "soldier",
+    "stranger",
+    "student",
+    "teacher",
+    "thief",
+    "traveller",
+    "waiter",
+    "waitress",
+    "watchman",
+    "witch",
+    "wizard",
+    "woman",
 ];
 
 /// Titles that join the name after them ("Captain Reyes", "Mrs. Hale").
 const TITLES: &[&str] = &[
-    "captain", "doctor", "dr", "father", "lady", "lord", "miss", "mr", "mrs", "ms", "professor",
-    "sir", "sister",
+    "captain",
+    "doctor",
+    "dr",
+    "father",
+    "lady",
+    "lord",
+    "miss",
+    "mr",
+    "mrs",
+    "ms",
+    "professor",
+    "sir",
+    "sister",
 ];
 
 /// Capitalised words that are not names.
 const NOT_NAMES: &[&str] = &[
-    "god", "goodbye", "hello", "hey", "hi", "however", "i", "meanwhile", "no", "oh", "ok",
-    "okay", "please", "sorry", "still", "thanks", "well", "yes",
+    "god",
+    "goodbye",
+    "hello",
+    "hey",
+    "hi",
+    "however",
+    "i",
+    "meanwhile",
+    "no",
+    "oh",
+    "ok",
+    "okay",
+    "please",
+    "sorry",
+    "still",
+    "thanks",
+    "well",
+    "yes",
 ];
 
 /// Verbs that show a sentence-initial capitalised word acts as a person
@@ -238,19 +328,33 @@ pub fn named_in(text: &str) -> Vec<Character> {
 }
 
 const FEMALE_NOUNS: &[&str] = &[
-    "girl", "lady", "maid", "mother", "nurse", "princess", "queen", "sister", "waitress",
-    "witch", "woman",
+    "girl", "lady", "maid", "mother", "nurse", "princess", "queen", "sister", "waitress", "witch",
+    "woman",
 ];
 const MALE_NOUNS: &[&str] = &[
-    "boatman", "boy", "brother", "butler", "father", "ferryman", "fisherman", "king", "knight",
-    "man", "monk", "prince", "watchman",
+    "boatman",
+    "boy",
+    "brother",
+    "butler",
+    "father",
+    "ferryman",
+    "fisherman",
+    "king",
+    "knight",
+    "man",
+    "monk",
+    "prince",
+    "watchman",
 ];
 
 /// The pronoun the story uses for `c` ("he" or "she"), from their role
 /// ("the old woman") or the first he/his/him or she/her after a mention of
 /// them in the same sentence ("The guard looks at you, one hand on the hilt
 /// of his sword"). `None` when the story has not said.
-pub fn pronoun<'a>(texts: impl IntoIterator<Item = &'a str>, c: &Character) -> Option<&'static str> {
+pub fn pronoun<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    c: &Character,
+) -> Option<&'static str> {
     if FEMALE_NOUNS.contains(&c.key.as_str()) {
         return Some("she");
     }
@@ -361,6 +465,9 @@ mod tests {
         assert_eq!(pronoun(texts, &by("guard")), Some("he"));
         assert_eq!(pronoun(texts, &by("mara")), Some("she"));
         assert_eq!(pronoun(texts, &by("robot")), None);
-        assert_eq!(pronoun([], &Character::role(Some("old"), "woman")), Some("she"));
+        assert_eq!(
+            pronoun([], &Character::role(Some("old"), "woman")),
+            Some("she")
+        );
     }
 }

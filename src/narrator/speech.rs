@@ -52,9 +52,30 @@ pub const MAX_TAIL_CHARS: usize = 80;
 
 /// Verbs that attribute speech.
 const SPEECH_VERBS: &[&str] = &[
-    "added", "adds", "answered", "answers", "asked", "asks", "called", "calls", "continued",
-    "continues", "cried", "cries", "exclaimed", "muttered", "mutters", "replied", "replies",
-    "said", "says", "shouted", "shouts", "told", "whispered", "whispers",
+    "added",
+    "adds",
+    "answered",
+    "answers",
+    "asked",
+    "asks",
+    "called",
+    "calls",
+    "continued",
+    "continues",
+    "cried",
+    "cries",
+    "exclaimed",
+    "muttered",
+    "mutters",
+    "replied",
+    "replies",
+    "said",
+    "says",
+    "shouted",
+    "shouts",
+    "told",
+    "whispered",
+    "whispers",
 ];
 
 /// Pronouns a reply may attribute itself with ("he says").
@@ -256,9 +277,8 @@ pub fn judge(passage: &str, to: &Character, question: &[String]) -> Reply {
     let after = &passage[close..];
     let after_sentence = &after[..after.find(['.', '!', '?']).unwrap_or(after.len())];
     let said_after = speakers(&[after_sentence]);
-    let attributed = quoted
-        && (names(before_sentence)
-            || said_after.iter().any(|s| to.is_named_by(s)));
+    let attributed =
+        quoted && (names(before_sentence) || said_after.iter().any(|s| to.is_named_by(s)));
     let other_speaker = speakers(&outside)
         .iter()
         .any(|s| !to.is_named_by(s) && !PRONOUNS.contains(&s.as_str()));
@@ -459,7 +479,11 @@ pub fn narrate(
     let (text, state) = match drawn.get_mut(chosen) {
         Some((framed, from, g)) if !g.text.trim().is_empty() => {
             let text = candidates[chosen].text.clone();
-            let state = match g.state.take().filter(|_| g.text.len() == g.text.trim_end().len()) {
+            let state = match g
+                .state
+                .take()
+                .filter(|_| g.text.len() == g.text.trim_end().len())
+            {
                 Some(mut s) => {
                     feed(&model.net, &model.vocab, "\n\n", &mut s, &mut scratch);
                     s
@@ -559,14 +583,32 @@ mod tests {
             let sampled = full.split_once('"').map_or(full, |x| x.1);
             score(full, sampled, closed, -1.2, &speech, &cx).total
         };
-        let best = s("The guard looks up. \"The ship left at dawn.\" He turns away.", true);
-        let off = s("The guard looks up. \"The night is cold.\" He turns away.", true);
+        let best = s(
+            "The guard looks up. \"The ship left at dawn.\" He turns away.",
+            true,
+        );
+        let off = s(
+            "The guard looks up. \"The night is cold.\" He turns away.",
+            true,
+        );
         let unclosed = s("The guard looks up. \"The ship left at dawn.\"", false);
         let half = s("The guard looks up. \"The ship left,\"", true);
-        let drift = s("The guard looks up. \"The ship left at dawn,\" replied Jane.", true);
-        let she = s("The guard looks up. \"The ship left at dawn.\" She turns away.", true);
-        let novel = s("The guard looks up. \"The ship left at dawn, Mr. Collins.\" He turns away.", true);
-        let mara = s("The guard looks up. \"The ship left at dawn, Mara.\" He turns away.", true);
+        let drift = s(
+            "The guard looks up. \"The ship left at dawn,\" replied Jane.",
+            true,
+        );
+        let she = s(
+            "The guard looks up. \"The ship left at dawn.\" She turns away.",
+            true,
+        );
+        let novel = s(
+            "The guard looks up. \"The ship left at dawn, Mr. Collins.\" He turns away.",
+            true,
+        );
+        let mara = s(
+            "The guard looks up. \"The ship left at dawn, Mara.\" He turns away.",
+            true,
+        );
         assert!(mara > novel);
         for worse in [off, unclosed, half, drift, she, novel] {
             assert!(best > worse, "{best} vs {worse}");
@@ -593,7 +635,10 @@ mod tests {
         assert_eq!(logits[v.token('i') as usize], 2.0);
         assert_eq!(g.end(0, "The ship left."), None);
         let t = "The ship left,\" he says. ";
-        assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("The ship left,\" he says."));
+        assert_eq!(
+            g.end(0, t).map(|c| &t[..c]),
+            Some("The ship left,\" he says.")
+        );
         let t = "Go.\" He waits. \"";
         // The tail's sentence ended before the new quote.
         assert_eq!(g.end(0, t).map(|c| &t[..c]), Some("Go.\" He waits."));

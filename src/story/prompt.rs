@@ -116,7 +116,10 @@ pub fn passage_plan(
             let before = tree.node(parent).and_then(|n| n.parent)?;
             let cast = cast_of(tree, before);
             let a = address(a, &cast)?;
-            let texts = path.iter().filter_map(|&id| tree.node(id)).map(|n| n.text.as_str());
+            let texts = path
+                .iter()
+                .filter_map(|&id| tree.node(id))
+                .map(|n| n.text.as_str());
             Some(Speech {
                 pronoun: characters::pronoun(texts, &a.to).map(String::from),
                 known: cast.into_iter().map(|c| c.key).collect(),

@@ -9,12 +9,12 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::LstmState;
+use crate::narrator::address::{cast_list, talk_action, talk_command, TalkCommand};
 use crate::story::mood::next_mood;
 use crate::story::openings::OPENINGS;
 use crate::story::prompt::{choice_ask, passage_plan, passage_start, state_of};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
-use crate::narrator::address::{cast_list, talk_action, talk_command, TalkCommand};
 
 use super::action::Action;
 use super::keys::{Focus, Mode};
@@ -360,10 +360,7 @@ impl App {
             None => text,
             Some(Ok(TalkCommand::Say(action))) => action,
             Some(Ok(TalkCommand::List)) => {
-                self.status = format!(
-                    "{}. /talk N WORDS speaks to one",
-                    cast_list(&self.cast())
-                );
+                self.status = format!("{}. /talk N WORDS speaks to one", cast_list(&self.cast()));
                 return;
             }
             Some(Err(e)) => {
