@@ -362,12 +362,19 @@ pub fn pronoun<'a>(
         return Some("he");
     }
     for text in texts {
-        for sentence in text.split(['.', '!', '?']) {
+        let sentences: Vec<&str> = text.split(['.', '!', '?']).collect();
+        for (k, sentence) in sentences.iter().enumerate() {
             let ws: Vec<String> = words::words(sentence).collect();
             let Some(at) = ws.iter().position(|w| c.is_named_by(w)) else {
                 continue;
             };
-            for w in &ws[at + 1..] {
+            // The rest of the sentence and the next one: a reply's
+            // `The keeper looks up. "…," he says.` says it after the quote.
+            let next: Vec<String> = sentences
+                .get(k + 1)
+                .map(|s| words::words(s).collect())
+                .unwrap_or_default();
+            for w in ws[at + 1..].iter().chain(&next) {
                 match w.as_str() {
                     "he" | "his" | "him" | "himself" => return Some("he"),
                     "she" | "her" | "hers" | "herself" => return Some("she"),
@@ -465,6 +472,8 @@ mod tests {
         assert_eq!(pronoun(texts, &by("guard")), Some("he"));
         assert_eq!(pronoun(texts, &by("mara")), Some("she"));
         assert_eq!(pronoun(texts, &by("robot")), None);
+        let reply = ["The robot looks up. \"Hello,\" she says."];
+        assert_eq!(pronoun(reply, &by("robot")), Some("she"));
         assert_eq!(
             pronoun([], &Character::role(Some("old"), "woman")),
             Some("she")
