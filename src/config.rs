@@ -56,6 +56,10 @@ pub struct StoryConfig {
     /// Write each offered choice's passage while the player reads, so a
     /// picked choice shows at once (the same passage as written after).
     pub prewrite_choices: bool,
+    /// Answer an action that speaks to a character ("ask the guard about
+    /// the ship") as that character's quoted speech, after a frame that
+    /// names them; off: the narrator answers it like any action.
+    pub speech_frames: bool,
 }
 
 impl Default for StoryConfig {
@@ -71,6 +75,7 @@ impl Default for StoryConfig {
             action_bias: 2.5,
             steering_candidates: 16,
             prewrite_choices: true,
+            speech_frames: true,
         }
     }
 }

@@ -68,6 +68,7 @@ fn steering_toward_positive_beats_steering_toward_negative() {
                     recent: Vec::new(),
                     world: Vec::new(),
                     mood: Some(target),
+                    speech: None,
                 };
                 let g = narrate(&model, &start, &plan, &sampling, seed * 100, || true);
                 scorer.score(&g.text).score

@@ -10,24 +10,30 @@ use crate::lm::{checkpoint, eval};
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// The text to score (UTF-8).
-    #[arg(long, required_unless_present = "play", conflicts_with = "play")]
+    #[arg(long, required_unless_present_any = ["play", "talk"], conflicts_with_all = ["play", "talk"])]
     pub text: Option<PathBuf>,
     /// A play script: `= opening paragraph` starts a story, every other
     /// line is an action, `#` starts a comment. Each story is played with
     /// every seed and variant; quality figures are printed per variant.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "talk")]
     pub play: Option<PathBuf>,
+    /// A conversation script, in the form of a play script: each line that
+    /// speaks to a character (`ask the guard about the ship`, `Mara, where
+    /// is the key?`, `"Who are you?"`) is a reply measured for quoted
+    /// speech attributed to that character and for taking up a word of the
+    /// question; other lines are played as actions.
+    #[arg(long)]
+    pub talk: Option<PathBuf>,
     /// Seeds for --play, comma-separated.
     #[arg(long, default_value = "1,2,3", value_delimiter = ',')]
     pub seeds: Vec<u64>,
     /// Variants for --play: single (one sample, no bias), bias (one sample,
     /// action bias), rerank (best of the candidates, no bias), shipped
-    /// (best of the candidates with the bias: what the game does).
-    #[arg(
-        long,
-        default_value = "single,bias,rerank,shipped",
-        value_delimiter = ','
-    )]
+    /// (best of the candidates with the bias: what the game does); all four
+    /// when absent. For --talk: narrator (no speech frame: the narrator
+    /// answers as it answers any action), frame (the frame, one sample),
+    /// shipped (the frames, best of the candidates); all three when absent.
+    #[arg(long, value_delimiter = ',')]
     pub variants: Vec<String>,
     /// With --play: write each variant's transcripts here, to read them.
     #[arg(long)]
@@ -57,6 +63,9 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     if let Some(script) = &args.play {
         return play(&args, script);
+    }
+    if let Some(script) = &args.talk {
+        return super::eval_talk::run(&args, script);
     }
     let Some(text) = args.text.clone() else {
         anyhow::bail!("give --text FILE or --play SCRIPT");
@@ -111,12 +120,12 @@ fn score_formats(
 
 /// One story of a play script.
 #[derive(Debug)]
-struct Story {
-    opening: String,
-    actions: Vec<String>,
+pub(super) struct Story {
+    pub opening: String,
+    pub actions: Vec<String>,
 }
 
-fn parse_script(text: &str) -> anyhow::Result<Vec<Story>> {
+pub(super) fn parse_script(text: &str) -> anyhow::Result<Vec<Story>> {
     let mut stories: Vec<Story> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -158,7 +167,13 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
     if let Some(dir) = &args.transcripts {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
     }
-    for variant in &args.variants {
+    let default_variants = ["single", "bias", "rerank", "shipped"].map(String::from);
+    let variants = if args.variants.is_empty() {
+        &default_variants[..]
+    } else {
+        &args.variants[..]
+    };
+    for variant in variants {
         let mut cfg = config.clone();
         // The script types its actions: passages written ahead for the
         // choices would only take time from the passages measured.

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod crash;
 pub mod eval;
+pub mod eval_talk;
 pub mod generate;
 pub mod headless;
 pub mod history;

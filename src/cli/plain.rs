@@ -1,13 +1,15 @@
 //! `fabula --plain`: the story game on stdin and stdout, for scripts, tests
 //! and screen readers. One action per line in; a transcript out: the
 //! opening, then for every turn `> action`, the passage and the offered
-//! choices as `1. choice`. Status and errors go to stderr.
+//! choices as `1. choice`. `/talk` lists the story's characters and
+//! `/talk N WORDS` speaks to one. Status and errors go to stderr.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::narrator::address::{cast_list, TalkCommand};
 use crate::text_safety::printable;
 
 use super::headless::{opening_from, Headless, Turn};
@@ -101,6 +103,21 @@ pub fn run(args: PlainArgs) -> anyhow::Result<()> {
         if let Some(notice) = crate::sentiment::lang::english_story_notice(&line) {
             eprintln!("fabula: {notice}");
         }
+        // `/talk` lists the characters (on stdout, as the story's answer)
+        // or speaks to one; the transcript shows the action it became.
+        let line = match game.app.talk_command(&line) {
+            None => line,
+            Some(Ok(TalkCommand::Say(action))) => action,
+            Some(Ok(TalkCommand::List)) => {
+                let list = cast_list(&game.app.cast());
+                open = quiet_pipe(writeln!(out, "{}\n", printable(&list)))?;
+                continue;
+            }
+            Some(Err(e)) => {
+                eprintln!("fabula: {}", printable(&e));
+                continue;
+            }
+        };
         match game.act(&line)? {
             Some(turn) => {
                 open = quiet_pipe(write_turn(&mut out, &turn))?;

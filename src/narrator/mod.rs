@@ -15,10 +15,13 @@
 //! Every character of a passage is sampled from the model; the narrator
 //! biases, chooses and cuts, and never writes words itself.
 
+pub mod address;
+pub mod characters;
 pub mod choices;
 pub mod guide;
 pub mod quality;
 pub mod rerank;
+pub mod speech;
 pub mod words;
 
 use crate::lm::generate::{feed, generate_guided, Guided, StopReason};
@@ -68,6 +71,9 @@ pub struct Plan {
     pub world: Vec<String>,
     /// Target sentiment when a mood is set.
     pub mood: Option<f32>,
+    /// When the action speaks to a character: the reply is theirs, as
+    /// quoted speech after a frame that names them ([`speech`]).
+    pub speech: Option<speech::Speech>,
 }
 
 /// One candidate, as scored.
@@ -103,6 +109,9 @@ pub fn narrate(
     seed: u64,
     keep_going: impl FnMut() -> bool + Send,
 ) -> Narration {
+    if let Some(s) = &plan.speech {
+        return speech::narrate(model, start, plan, s, sampling, seed, keep_going);
+    }
     let action_words = plan
         .action
         .as_deref()

@@ -4,6 +4,9 @@
 
 use crate::config::StoryConfig;
 use crate::lm::{LstmState, SamplingConfig};
+use crate::narrator::address::address;
+use crate::narrator::characters::{self, Character};
+use crate::narrator::speech::Speech;
 use crate::narrator::words::{extend_world, named_things};
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
 
@@ -142,7 +145,7 @@ pub fn action_plan(
     story: &StoryConfig,
     mood: Option<Mood>,
 ) -> Plan {
-    with_action(plan_at(tree, at, story, mood), action)
+    with_action(tree, at, plan_at(tree, at, story, mood), action, story)
 }
 
 /// [`action_plan`] for several actions at `at`, reading the story once.
@@ -156,7 +159,7 @@ pub fn action_plans(
     let base = plan_at(tree, at, story, mood);
     actions
         .iter()
-        .map(|&action| with_action(base.clone(), Some(action)))
+        .map(|&action| with_action(tree, at, base.clone(), Some(action), story))
         .collect()
 }
 
@@ -196,16 +199,68 @@ fn plan_at(tree: &StoryTree, at: NodeId, story: &StoryConfig, mood: Option<Mood>
         recent,
         world,
         mood: mood.map(Mood::target),
+        speech: None,
     }
 }
 
-/// `plan` answering `action`: its words join the story's things.
-fn with_action(mut plan: Plan, action: Option<&str>) -> Plan {
-    if let Some(action) = action {
-        extend_world(&mut plan.world, action, true);
-        plan.action = Some(action.to_string());
+/// `plan` answering `action` taken at `at`: its words join the story's
+/// things, and an action that speaks to a character is answered in their
+/// voice, among the characters named before it.
+fn with_action(
+    tree: &StoryTree,
+    at: NodeId,
+    mut plan: Plan,
+    action: Option<&str>,
+    story: &StoryConfig,
+) -> Plan {
+    let Some(action) = action else {
+        return plan;
+    };
+    extend_world(&mut plan.world, action, true);
+    plan.action = Some(action.to_string());
+    if story.speech_frames {
+        let cast = cast_of(tree, at);
+        if let Some(a) = address(action, &cast) {
+            let path = tree.path_to(at);
+            let texts = path
+                .iter()
+                .filter_map(|&id| tree.node(id))
+                .map(|n| n.text.as_str())
+                .chain(std::iter::once(action));
+            plan.speech = Some(Speech {
+                pronoun: characters::pronoun(texts, &a.to).map(String::from),
+                known: cast.into_iter().map(|c| c.key).collect(),
+                speaker: a.to,
+                question: a.question,
+            });
+        }
     }
     plan
+}
+
+/// The characters of the story up to `node` (its opening, passages and
+/// actions), the most recently named first, except that the one the
+/// player spoke to in their last three actions comes first: a line of
+/// speech with no addressee goes on with the conversation.
+pub fn cast_of(tree: &StoryTree, node: NodeId) -> Vec<Character> {
+    let path = tree.path_to(node);
+    let mut cast = characters::of_story(
+        path.iter()
+            .filter_map(|&id| tree.node(id))
+            .map(|n| n.text.as_str()),
+    );
+    let spoken_to = path
+        .iter()
+        .rev()
+        .filter_map(|&id| tree.node(id))
+        .filter(|n| n.role == Role::Player)
+        .take(3)
+        .find_map(|n| address(&n.text, &cast).map(|a| a.to.key));
+    if let Some(at) = spoken_to.and_then(|k| cast.iter().position(|c| c.key == k)) {
+        let c = cast.remove(at);
+        cast.insert(0, c);
+    }
+    cast
 }
 
 /// What the player can see at `node`, for grounding choices: its own

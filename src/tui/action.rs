@@ -43,6 +43,8 @@ pub enum Action {
     ToggleHelp,
     /// Overlay the other branches' sentiment arcs on the current one.
     ToggleBranches,
+    /// Put an address to the next character of the story into the input.
+    TalkTo,
     /// Cycle the target mood for steering (off, hopeful, tense, dark).
     CycleMood,
     Export,

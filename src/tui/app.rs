@@ -9,6 +9,7 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::LstmState;
+use crate::narrator::address::{cast_list, talk_action, talk_command, TalkCommand};
 use crate::story::mood::next_mood;
 use crate::story::openings::OPENINGS;
 use crate::story::prompt::{
@@ -117,6 +118,9 @@ pub struct App {
     pub history: Option<crate::history::Store>,
     pub recommender: crate::history::Recommender,
     pub recommended: Recommended,
+    /// The character Ctrl-P last put in the input, and the input it
+    /// wrote: pressed again on that input, it moves to the next one.
+    pub talk_pick: Option<(usize, String)>,
     next_job: JobId,
     seed: u64,
 }
@@ -162,6 +166,7 @@ impl App {
                 openings: (0..OPENINGS.len()).collect(),
                 ..Recommended::default()
             },
+            talk_pick: None,
             next_job: 1,
             seed,
         };
@@ -562,11 +567,90 @@ impl App {
         }
     }
 
+    /// The characters of the story so far, the most recently named first.
+    pub fn cast(&self) -> Vec<crate::narrator::characters::Character> {
+        crate::story::prompt::cast_of(&self.session.tree, self.session.tree.current())
+    }
+
+    /// A `/talk` or `/characters` line read against this story's
+    /// characters; `None` for any other line.
+    /// (Before a story starts there is no one: the line is answered, not
+    /// taken for an opening.)
+    pub fn talk_command(&self, line: &str) -> Option<Result<TalkCommand, String>> {
+        let cast = match self.stage {
+            Stage::Playing => self.cast(),
+            Stage::ChooseOpening => Vec::new(),
+        };
+        talk_command(line, &cast)
+    }
+
+    /// Ctrl-P: puts an address to the next character into the input
+    /// (`ask the guard about `, or `Mara, ` before words already typed)
+    /// and lists them all in the status line.
+    fn pick_character(&mut self) {
+        if self.stage != Stage::Playing || self.read_only {
+            return;
+        }
+        let cast = self.cast();
+        if cast.is_empty() {
+            self.status = cast_list(&cast);
+            return;
+        }
+        // Pressed again on what it wrote: the next character, same words.
+        let (at, typed) = match &self.talk_pick {
+            Some((i, wrote)) if *wrote == self.input => {
+                let prev = &cast[*i % cast.len()];
+                let typed = wrote
+                    .strip_prefix(&format!("ask {} about ", prev.name))
+                    .map(|_| String::new())
+                    .or_else(|| {
+                        wrote
+                            .strip_prefix(&format!("{}, ", prev.subject()))
+                            .map(String::from)
+                    })
+                    .unwrap_or_default();
+                ((i + 1) % cast.len(), typed)
+            }
+            _ => (0, self.input.clone()),
+        };
+        let c = &cast[at];
+        self.input = talk_action(c, &typed);
+        self.talk_pick = Some((at, self.input.clone()));
+        self.focus = Pane::Chat;
+        let names: Vec<String> = cast
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == at {
+                    format!("[{}]", c.name)
+                } else {
+                    c.name.clone()
+                }
+            })
+            .collect();
+        self.status = format!(
+            "Talk to: {}. Ctrl-P: next; type your words, Enter.",
+            names.join(" · ")
+        );
+    }
+
     fn submit_text(&mut self, text: String) {
         let text = text.trim().to_string();
         if text.is_empty() || self.read_only || self.busy() {
             return;
         }
+        let text = match self.talk_command(&text) {
+            None => text,
+            Some(Ok(TalkCommand::Say(action))) => action,
+            Some(Ok(TalkCommand::List)) => {
+                self.status = format!("{}. /talk N WORDS speaks to one", cast_list(&self.cast()));
+                return;
+            }
+            Some(Err(e)) => {
+                self.status = e;
+                return;
+            }
+        };
         match self.stage {
             Stage::ChooseOpening => self.start_story("custom", &text),
             Stage::Playing => {
@@ -793,6 +877,7 @@ impl App {
                     "The arc shows the current branch.".into()
                 };
             }
+            Action::TalkTo => self.pick_character(),
             Action::CycleMood => {
                 // The first press offers the mood the history suggests.
                 let suggested = match (&self.recommended.mood, self.mood) {

@@ -405,6 +405,14 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         modes: STORY,
+        keys: &[(ctrl('p'), Where::Anywhere), (plain('p'), Where::Panes)],
+        action: |_| Action::TalkTo,
+        help: "talk to a character: puts \"ask NAME about \" (or \"NAME, \" before your words) in the input and lists the story's characters; again for the next. Typed: /talk lists them, /talk N WORDS speaks to one",
+        // Not in the status hints: they would no longer fit 80 columns.
+        hint: None,
+    },
+    Binding {
+        modes: STORY,
         keys: &[(ctrl('t'), Where::Anywhere), (plain('m'), Where::Panes)],
         action: |_| Action::CycleMood,
         help: "cycle the mood to steer toward: hopeful, tense, dark, off",
