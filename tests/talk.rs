@@ -26,9 +26,14 @@ use ratatui::Terminal;
 const CASTLE: &str =
     "You stand at the gate of the old castle. The guard looks at you, one hand on the hilt of his sword. Mara waits by the well.";
 
+/// The app without passages written ahead for the choices: these tests
+/// look at the one request an action sends (`tests/prewrite.rs` covers the
+/// work done ahead, which goes through the same plan).
 fn app() -> App {
+    let mut config = Config::default();
+    config.story.prewrite_choices = false;
     let mut app = App::new(
-        Config::default(),
+        config,
         "test 1x4".into(),
         ModelStamp::default(),
         1,
