@@ -46,7 +46,8 @@ impl Headless {
             "{} {}x{}",
             model.card.name, model.card.hyper.layers, model.card.hyper.hidden_size
         );
-        let app = App::new(config, label, stamp, seed);
+        let mut app = App::new(config, label, stamp, seed);
+        app.model_id = crate::story::provenance::ModelId::of(&model);
         let (tx, events) = mpsc::unbounded_channel();
         let engine = engine::spawn(Models::story(model), tx);
         Headless {

@@ -8,6 +8,7 @@ use crate::narrator::words::{extend_world, named_things};
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
 
 use super::mood::Mood;
+use super::provenance::PlanSettings;
 use super::tree::{NodeId, Role, StoryTree};
 
 /// Prefix after which choices are sampled: the start of a player's line,
@@ -74,6 +75,26 @@ pub fn passage_start(tree: &StoryTree, parent: NodeId, feed_parent: bool) -> Pas
     }
 }
 
+/// The narrator's settings from the config and the mood: what a passage's
+/// record keeps (see [`super::provenance`]).
+pub fn plan_settings(story: &StoryConfig, mood: Option<Mood>) -> PlanSettings {
+    let candidates = if mood.is_some() {
+        story.candidates.max(story.steering_candidates)
+    } else {
+        story.candidates
+    };
+    PlanSettings {
+        candidates,
+        rules: PassageRules {
+            min_chars: story.min_passage_chars,
+            max_chars: story.max_passage_chars,
+            ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
+            bias: story.action_bias,
+        },
+        mood: mood.map(Mood::target),
+    }
+}
+
 /// What shapes the passage that answers `parent`: the action it follows,
 /// the recent passages it should not repeat, the things of the story, the
 /// mood.
@@ -83,19 +104,29 @@ pub fn passage_plan(
     story: &StoryConfig,
     mood: Option<Mood>,
 ) -> Plan {
-    let action = tree
-        .node(parent)
-        .filter(|n| n.role == Role::Player)
-        .map(|n| n.text.clone());
-    let path = tree.path_to(parent);
-    let recent = path
+    plan_with(tree, parent, plan_settings(story, mood))
+}
+
+/// The passages a passage after `parent` should not repeat: the last three
+/// that are not the player's (the opening counts).
+pub fn recent_passages(tree: &StoryTree, parent: NodeId) -> Vec<String> {
+    tree.path_to(parent)
         .iter()
         .rev()
         .filter_map(|&id| tree.node(id))
         .filter(|n| n.role != Role::Player)
         .take(3)
         .map(|n| n.text.clone())
-        .collect();
+        .collect()
+}
+
+/// [`passage_plan`] with settings given (a stored record's, on replay).
+pub fn plan_with(tree: &StoryTree, parent: NodeId, settings: PlanSettings) -> Plan {
+    let action = tree
+        .node(parent)
+        .filter(|n| n.role == Role::Player)
+        .map(|n| n.text.clone());
+    let path = tree.path_to(parent);
     let mut world = Vec::new();
     for node in path.iter().filter_map(|&id| tree.node(id)) {
         match node.role {
@@ -104,23 +135,13 @@ pub fn passage_plan(
             Role::Narration => {}
         }
     }
-    let candidates = if mood.is_some() {
-        story.candidates.max(story.steering_candidates)
-    } else {
-        story.candidates
-    };
     Plan {
-        candidates,
-        rules: PassageRules {
-            min_chars: story.min_passage_chars,
-            max_chars: story.max_passage_chars,
-            ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
-            bias: story.action_bias,
-        },
+        candidates: settings.candidates,
+        rules: settings.rules,
         action,
-        recent,
+        recent: recent_passages(tree, parent),
         world,
-        mood: mood.map(Mood::target),
+        mood: settings.mood,
     }
 }
 

@@ -11,7 +11,9 @@ use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::LstmState;
 use crate::story::mood::next_mood;
 use crate::story::openings::OPENINGS;
-use crate::story::prompt::{choice_ask, passage_plan, passage_start, state_of};
+use crate::lm::SamplingConfig;
+use crate::story::prompt::{choice_ask, passage_start, plan_settings, plan_with, state_of};
+use crate::story::provenance::{ModelId, Provenance};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
 
@@ -77,6 +79,9 @@ pub struct App {
     pub mood: Option<Mood>,
     pub model_label: String,
     pub model_stamp: ModelStamp,
+    /// The story model's name, weights hash and kernels, recorded with
+    /// every passage so it can be replayed.
+    pub model_id: ModelId,
     pub tokens_per_second: Option<f32>,
     pub size: (u16, u16),
     pub outbox: Vec<Request>,
@@ -92,6 +97,18 @@ pub struct App {
 /// What read-only review says it offers (also when something is typed).
 pub const READ_ONLY_HINT: &str =
     "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits; nothing is typed here.";
+
+/// Temperatures the re-write key steps through, from the passage's own.
+pub const REWRITE_TEMPERATURES: [f32; 4] = [0.5, 0.8, 1.0, 1.2];
+
+/// The temperature after `t` in [`REWRITE_TEMPERATURES`] (wrapping).
+pub fn next_rewrite_temperature(t: f32) -> f32 {
+    REWRITE_TEMPERATURES
+        .iter()
+        .copied()
+        .find(|&x| x > t + 1e-3)
+        .unwrap_or(REWRITE_TEMPERATURES[0])
+}
 
 /// The longest input accepted; a larger paste is cut here.
 pub const MAX_INPUT_CHARS: usize = 2000;
@@ -115,6 +132,7 @@ impl App {
             mood: None,
             model_label,
             model_stamp,
+            model_id: ModelId::default(),
             tokens_per_second: None,
             size: (80, 24),
             outbox: Vec::new(),
@@ -214,24 +232,48 @@ impl App {
 
     /// Starts generating a narration child of `parent`. When `feed` is set,
     /// the parent's own text is read first (its state was not stored yet).
+    /// A new passage draws a new seed.
     fn start_passage(&mut self, parent: NodeId, feed_parent: bool) {
+        let seed = self.next_seed();
+        let sampling = self.config.sampling.clone();
+        self.start_passage_with(parent, feed_parent, seed, sampling);
+    }
+
+    /// [`Self::start_passage`] with the seed and sampling settings given;
+    /// what the passage is written with is recorded on its node.
+    fn start_passage_with(
+        &mut self,
+        parent: NodeId,
+        feed_parent: bool,
+        seed: u64,
+        sampling: SamplingConfig,
+    ) {
         let start = passage_start(&self.session.tree, parent, feed_parent);
-        let plan = passage_plan(&self.session.tree, parent, &self.config.story, self.mood);
+        let settings = plan_settings(&self.config.story, self.mood);
+        let plan = plan_with(&self.session.tree, parent, settings.clone());
         let Ok(node) = self.session.tree.push(parent, Role::Narration, "") else {
             return;
         };
+        if let Some(mut n) = self.session.tree.node_mut(node) {
+            n.provenance = Some(Provenance {
+                model: self.model_id.clone(),
+                seed,
+                sampling: sampling.clone(),
+                plan: settings,
+                stopped: false,
+            });
+        }
         let (job, cancel) = self.new_job(JobKind::Passage {
             node,
             fed: start.fed,
         });
-        let seed = self.next_seed();
         self.outbox.push(Request::Narrate {
             job,
             state: start.state,
             context: start.context,
             prefix: start.prefix,
             plan,
-            sampling: self.config.sampling.clone(),
+            sampling,
             seed,
             cancel,
         });
@@ -449,6 +491,7 @@ impl App {
                 }
             }
             Action::Retry => self.retry(),
+            Action::Rewrite => self.rewrite_selected(),
             Action::Undo => self.undo(),
             Action::Sibling(delta) => self.switch_sibling(delta),
             Action::FocusNext | Action::FocusPrev => {
@@ -557,6 +600,46 @@ impl App {
             Some(_) => self.start_passage(current, self.state_of(current).is_none()),
             None => {}
         }
+    }
+
+    /// Writes the selected passage again with its own seed and the next
+    /// temperature of [`REWRITE_TEMPERATURES`], beside it as an
+    /// alternative: the same draw of chance, hotter or cooler.
+    fn rewrite_selected(&mut self) {
+        if self.stage != Stage::Playing || self.read_only || self.busy() {
+            return;
+        }
+        let selected = self.selected_node().unwrap_or(self.session.tree.current());
+        let Some(node) = self.session.tree.node(selected) else {
+            return;
+        };
+        if node.role != Role::Narration {
+            self.status = "Select a passage of the narrator's (↑/↓ in the review pane) to re-write it.".into();
+            return;
+        }
+        let Some(parent) = node.parent else {
+            return;
+        };
+        let turn = self.session.tree.path_to(selected).len();
+        let Some(made) = node.provenance.clone() else {
+            self.status = format!(
+                "Turn {turn} has no stored seed (written before passages kept one); Ctrl-R writes a new version."
+            );
+            return;
+        };
+        let from = made.sampling.temperature;
+        let to = next_rewrite_temperature(from);
+        let sampling = SamplingConfig {
+            temperature: to,
+            ..made.sampling
+        };
+        // The parent's state is stored once a passage followed it.
+        let feed_parent = self.state_of(parent).is_none();
+        self.start_passage_with(parent, feed_parent, made.seed, sampling);
+        self.status = format!(
+            "Re-writing turn {turn} with its seed {} at temperature {to} (was {from}); Alt-←/→ compares.",
+            made.seed
+        );
     }
 
     fn undo(&mut self) {
@@ -700,6 +783,17 @@ impl App {
                     }
                 }
             }
+            Event::Measured { job, confidence } => {
+                if let Some(Job {
+                    kind: JobKind::Passage { node, .. },
+                    ..
+                }) = self.job.clone().filter(|j| j.id == job)
+                {
+                    if let Some(mut n) = self.session.tree.node_mut(node) {
+                        n.confidence = Some(confidence);
+                    }
+                }
+            }
             Event::Token { job, text } => {
                 if let Some(Job {
                     kind: JobKind::Passage { node, .. },
@@ -743,6 +837,9 @@ impl App {
                     n.state = Some(state);
                     n.tokens = tokens;
                     n.seconds = seconds;
+                    if let Some(p) = n.provenance.as_mut() {
+                        p.stopped = cancelled;
+                    }
                 }
                 if seconds > 0.0 {
                     self.tokens_per_second = Some(tokens as f32 / seconds);

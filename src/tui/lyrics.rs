@@ -481,6 +481,7 @@ impl LyricsApp {
             Event::Fed { .. }
             | Event::Token { .. }
             | Event::Done { .. }
+            | Event::Measured { .. }
             | Event::Candidates { .. } => {}
         }
     }

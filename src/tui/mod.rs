@@ -59,6 +59,9 @@ pub fn run(config: Config, story: Option<InferenceModel>, start: Start) -> anyho
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64);
     let mut app = App::new(config, label, stamp, seed);
+    if let Some(model) = story.as_ref() {
+        app.model_id = crate::story::provenance::ModelId::of(model);
+    }
     match start {
         Start::New => {}
         Start::Resume(session, path) => app.update(Action::Resume(Box::new(session), path)),
