@@ -1,5 +1,6 @@
 //! Reviewing stories: statistics, the sentiment arc, transcripts.
 
+pub mod confidence;
 pub mod stats;
 pub mod summary;
 pub mod transcript;

@@ -10,6 +10,7 @@ use ratatui::Frame;
 
 use super::story::sentiment_color;
 use super::{color, pane_block};
+use crate::review::confidence;
 use crate::review::stats::{signed, stats, Stats};
 use crate::story::{Role, StoryTree};
 use crate::tui::app::{App, Pane};
@@ -25,7 +26,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let tree = &app.session.tree;
     let st = stats(tree);
     let chart_h = if inner.height >= 20 { 9 } else { 0 };
-    let stats_h = if inner.height >= 14 { 4 } else { 0 };
+    let stats_h = if inner.height >= 14 { 5 } else { 0 };
     let [list, chart, info] = Layout::vertical([
         Constraint::Min(2),
         Constraint::Length(chart_h),
@@ -37,8 +38,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         render_arc(app, tree, &st, frame, chart);
     }
     if stats_h > 0 {
+        let [info, selected] =
+            Layout::vertical([Constraint::Length(4), Constraint::Length(1)]).areas(info);
         render_stats(&st, frame, info);
+        render_selected_confidence(app, tree, frame, selected);
     }
+}
+
+/// The selected passage's confidence in words, beside the story's median.
+fn render_selected_confidence(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
+    let Some(&id) = tree.trail().get(app.review_selected) else {
+        return;
+    };
+    let median = confidence::story_median(tree);
+    let Some((c, flag)) = confidence::of_turn(tree, id, median) else {
+        return;
+    };
+    let bits = c
+        .surprisal_bits_per_char
+        .map_or("– bits/ch".into(), |b| format!("{b:.2} bits/ch"));
+    let median = median.map_or(String::new(), |m| format!(" (median {m:.2})"));
+    let mut spans = vec![Span::raw(format!(
+        "#{} {bits}{median} rep {:.0}%",
+        app.review_selected + 1,
+        c.repetition * 100.0
+    ))];
+    if let Some(f) = flag {
+        spans.push(Span::styled(
+            format!(" {}", f.label()),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
@@ -52,6 +83,7 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
     let start = sel
         .saturating_sub(height.saturating_sub(1) / 2)
         .min(branch.len().saturating_sub(height));
+    let median = confidence::story_median(tree);
     let mut lines = Vec::new();
     for (i, &id) in branch.iter().enumerate().skip(start).take(height) {
         let Some(n) = tree.node(id) else { continue };
@@ -71,7 +103,16 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
             |s| format!("{:>4}", signed(s.score, 1)),
         );
         let head = format!("{:>3} {icon}{alt} ", i + 1);
-        let room = (area.width as usize).saturating_sub(head.chars().count() + 7);
+        // The narrator's passages: surprisal, repetition and a flag mark.
+        let conf = confidence::of_turn(tree, id, median).map(|(c, flag)| {
+            let bits = c
+                .surprisal_bits_per_char
+                .map_or("  – ".into(), |b| format!("{b:>4.2}"));
+            let mark = flag.map_or(' ', |f| f.mark());
+            (format!("{bits} {:>3.0}%", c.repetition * 100.0), mark)
+        });
+        let conf_w = conf.as_ref().map_or(0, |(t, _)| t.chars().count() + 2);
+        let room = (area.width as usize).saturating_sub(head.chars().count() + 7 + conf_w);
         let words = wrap(&crate::review::stats::first_words(&n.text, 10), room.max(1))
             .into_iter()
             .next()
@@ -85,10 +126,19 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
         } else if i == sel {
             style = style.add_modifier(Modifier::BOLD);
         }
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled("●", Style::default().fg(sentiment_color(app, n.sentiment))),
-            Span::styled(format!("{head}{score} {words}"), style),
-        ]));
+            Span::styled(format!("{head}{score} "), style),
+        ];
+        if let Some((figures, mark)) = conf {
+            spans.push(Span::styled(figures, style.fg(Color::DarkGray)));
+            spans.push(Span::styled(
+                format!("{mark} "),
+                style.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ));
+        }
+        spans.push(Span::styled(words, style));
+        lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
