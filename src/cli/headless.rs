@@ -152,6 +152,15 @@ impl Headless {
     }
 }
 
+impl Headless {
+    /// Retry (Ctrl-R): another version of the last passage, with a new seed.
+    pub fn retry(&mut self) -> anyhow::Result<Turn> {
+        self.app.update(Action::Retry);
+        self.settle()?;
+        Ok(self.current_turn(None))
+    }
+}
+
 /// Opening text from the built-in list or given text.
 pub fn opening_from(number: Option<usize>, text: Option<String>) -> Opening {
     match (text, number) {

@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::lm::InferenceModel;
 use crate::story::replay::{replay, Outcome, PassageReplay, ReplayOptions, Tally};
-use crate::story::session::{resume_path, sessions_dir};
+use crate::story::session::{resume_path, sessions_dir, ResumeError};
 use crate::story::Session;
 use crate::text_safety::printable_line;
 
@@ -53,7 +53,12 @@ fn line(r: &PassageReplay, stored: &str) -> String {
 }
 
 pub fn run(args: ReplayArgs, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
-    let path = resume_path(&sessions_dir(), &args.session)?;
+    let path = resume_path(&sessions_dir(), &args.session).map_err(|e| match e {
+        ResumeError::Missing { shown, source } => {
+            anyhow::anyhow!("{shown}: {source} (a session id has no '/'; a path must exist)")
+        }
+        other => other.into(),
+    })?;
     let session = Session::load(&path)?;
     let (config, _) = crate::config::Config::load(config_path)?;
     let name = args.model.unwrap_or(config.models.story);

@@ -92,6 +92,9 @@ pub struct App {
     pub saver: Option<crate::story::saver::Saver>,
     next_job: JobId,
     seed: u64,
+    /// What the status line says when the passage being written is done
+    /// (a re-write names its seed and temperature).
+    done_status: Option<String>,
 }
 
 /// What read-only review says it offers (also when something is typed).
@@ -141,6 +144,7 @@ impl App {
             saver: None,
             next_job: 1,
             seed,
+            done_status: None,
         };
         app.session.title = "New story".into();
         app
@@ -636,10 +640,10 @@ impl App {
         // The parent's state is stored once a passage followed it.
         let feed_parent = self.state_of(parent).is_none();
         self.start_passage_with(parent, feed_parent, made.seed, sampling);
-        self.status = format!(
-            "Re-writing turn {turn} with its seed {} at temperature {to} (was {from}); Alt-←/→ compares.",
-            made.seed
-        );
+        self.status = format!("Re-writing turn {turn}: its seed, temperature {to} (was {from})…");
+        self.done_status = Some(format!(
+            "Turn {turn} re-written with its seed at temperature {to} (was {from}); Alt-←/→ compares."
+        ));
     }
 
     fn undo(&mut self) {
@@ -828,6 +832,7 @@ impl App {
                     return;
                 };
                 self.job = None;
+                let done_status = self.done_status.take();
                 if cancelled && text.trim().is_empty() {
                     self.drop_empty_passage(node);
                     return;
@@ -849,6 +854,8 @@ impl App {
                 let before = before.and_then(|p| self.session.tree.node(p));
                 self.status = if cancelled {
                     "Stopped. What was written is kept; Ctrl-R writes another version.".into()
+                } else if let Some(said) = done_status {
+                    said
                 } else {
                     // The notice for a Chinese action stays beside its English passage.
                     before
