@@ -57,17 +57,24 @@ fn render_selected_confidence(app: &App, tree: &StoryTree, frame: &mut Frame, ar
     let bits = c
         .surprisal_bits_per_char
         .map_or("– bits/ch".into(), |b| format!("{b:.2} bits/ch"));
-    let median = median.map_or(String::new(), |m| format!(" (median {m:.2})"));
-    let mut spans = vec![Span::raw(format!(
-        "#{} {bits}{median} rep {:.0}%",
-        app.review_selected + 1,
-        c.repetition * 100.0
-    ))];
+    // The flag first, so a narrow pane still shows it; the median when it fits.
+    let mut spans = vec![Span::raw(format!("#{} ", app.review_selected + 1))];
     if let Some(f) = flag {
         spans.push(Span::styled(
-            format!(" {}", f.label()),
+            format!("{} ", f.label()),
             Style::default().fg(Color::Yellow),
         ));
+    }
+    spans.push(Span::raw(format!(
+        "{bits} rep {:.0}%",
+        c.repetition * 100.0
+    )));
+    if let Some(m) = median {
+        let said: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let more = format!(" (median {m:.2})");
+        if said + more.chars().count() <= area.width as usize {
+            spans.push(Span::raw(more));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -103,15 +110,19 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
             |s| format!("{:>4}", signed(s.score, 1)),
         );
         let head = format!("{:>3} {icon}{alt} ", i + 1);
-        // The narrator's passages: surprisal, repetition and a flag mark.
+        // The narrator's passages: surprisal and repetition where they were
+        // measured (a transcript's take no room), and a flag mark.
         let conf = confidence::of_turn(tree, id, median).map(|(c, flag)| {
-            let bits = c
-                .surprisal_bits_per_char
-                .map_or("  – ".into(), |b| format!("{b:>4.2}"));
-            let mark = flag.map_or(' ', |f| f.mark());
-            (format!("{bits} {:>3.0}%", c.repetition * 100.0), mark)
+            let figures = c.surprisal_bits_per_char.map_or(String::new(), |b| {
+                format!("{b:>4.2} {:>3.0}%", c.repetition * 100.0)
+            });
+            (figures, flag.map(|f| f.mark()))
         });
-        let conf_w = conf.as_ref().map_or(0, |(t, _)| t.chars().count() + 2);
+        let conf = conf.filter(|(figures, mark)| !figures.is_empty() || mark.is_some());
+        let conf_w = conf.as_ref().map_or(0, |(t, _)| {
+            let n = t.chars().count();
+            n + usize::from(n > 0) + 2
+        });
         let room = (area.width as usize).saturating_sub(head.chars().count() + 7 + conf_w);
         let words = wrap(&crate::review::stats::first_words(&n.text, 10), room.max(1))
             .into_iter()
@@ -131,9 +142,11 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
             Span::styled(format!("{head}{score} "), style),
         ];
         if let Some((figures, mark)) = conf {
-            spans.push(Span::styled(figures, style.fg(Color::DarkGray)));
+            if !figures.is_empty() {
+                spans.push(Span::styled(figures + " ", style.fg(Color::DarkGray)));
+            }
             spans.push(Span::styled(
-                format!("{mark} "),
+                format!("{} ", mark.unwrap_or(' ')),
                 style.fg(Color::Yellow).add_modifier(Modifier::BOLD),
             ));
         }
