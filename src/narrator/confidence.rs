@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::words;
+
 
 /// Words in the repeated n-grams.
 pub const GRAM: usize = 4;
@@ -69,16 +69,39 @@ pub fn bits_per_char(mean_log_prob: f64) -> Option<f32> {
         .then(|| (-mean_log_prob / std::f64::consts::LN_2) as f32)
 }
 
-fn grams(text: &str) -> Vec<[String; GRAM]> {
-    let w: Vec<String> = words::words(text).collect();
-    w.windows(GRAM)
-        .map(|g| std::array::from_fn(|i| g[i].clone()))
+/// Hashes of `text`'s words as [`super::words::words`] splits them (letters and
+/// apostrophes, trimmed of apostrophes, lower case), without building them:
+/// the review counts this for every row it draws.
+fn word_hashes(text: &str) -> Vec<u64> {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    text.split(|c: char| !(c.is_alphabetic() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .fold(OFFSET, |h, c| (h ^ u64::from(c)).wrapping_mul(PRIME))
+        })
+        .collect()
+}
+
+/// One hash per word 4-gram of `text`.
+fn grams(text: &str) -> Vec<u64> {
+    word_hashes(text)
+        .windows(GRAM)
+        .map(|g| {
+            g.iter()
+                .fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
+                    (h.rotate_left(23) ^ w).wrapping_mul(0xff51_afd7_ed55_8ccd)
+                })
+        })
         .collect()
 }
 
 /// The word 4-grams of the passages before a passage.
 #[derive(Clone, Debug, Default)]
-pub struct Seen(HashSet<[String; GRAM]>);
+pub struct Seen(HashSet<u64>);
 
 impl Seen {
     pub fn of<S: AsRef<str>>(recent: &[S]) -> Seen {
@@ -95,10 +118,10 @@ pub fn repetition(text: &str, seen: &Seen) -> f32 {
     if mine.is_empty() {
         return 0.0;
     }
-    let mut earlier: HashSet<&[String; GRAM]> = HashSet::new();
+    let mut earlier: HashSet<u64> = HashSet::with_capacity(mine.len());
     let mut repeated = 0;
-    for g in &mine {
-        if seen.0.contains(g) || !earlier.insert(g) {
+    for &g in &mine {
+        if seen.0.contains(&g) || !earlier.insert(g) {
             repeated += 1;
         }
     }
@@ -191,6 +214,13 @@ mod tests {
         // Too few passages for a median: no unsure flag.
         assert_eq!(story_median([1.6, 5.0]), None);
         assert_eq!(flag(&conf(9.0, 0.0), None), None);
+    }
+
+    #[test]
+    fn words_are_compared_as_the_narrator_splits_them() {
+        let seen = Seen::of(&["You open the 'old' door."]);
+        assert_eq!(repetition("YOU OPEN THE OLD DOOR!", &seen), 1.0);
+        assert_eq!(repetition("you open the cold door", &seen), 0.0);
     }
 
     #[test]

@@ -21,18 +21,60 @@ pub fn story_median(tree: &StoryTree) -> Option<f32> {
 
 /// A passage's figures and flag; `None` for turns that are not the
 /// narrator's (or one still empty).
-pub fn of_turn(tree: &StoryTree, id: NodeId, median: Option<f32>) -> Option<(Confidence, Option<Flag>)> {
+pub fn of_turn(
+    tree: &StoryTree,
+    id: NodeId,
+    median: Option<f32>,
+) -> Option<(Confidence, Option<Flag>)> {
     let n = tree.node(id)?;
     if n.role != Role::Narration || n.text.trim().is_empty() {
         return None;
     }
-    let c = n.confidence.unwrap_or_else(|| Confidence {
-        surprisal_bits_per_char: None,
-        repetition: n.parent.map_or(0.0, |p| {
-            confidence::repetition(&n.text, &Seen::of(&recent_passages(tree, p)))
-        }),
-    });
+    let c = n.confidence.unwrap_or_else(|| counted(tree, id));
     Some((c, confidence::flag(&c, median)))
+}
+
+/// [`of_turn`] from the stored figures alone: what the review pane draws
+/// every frame, where counting repetition anew for each row would cost
+/// more than the rest of the frame.
+pub fn stored(
+    tree: &StoryTree,
+    id: NodeId,
+    median: Option<f32>,
+) -> Option<(Confidence, Option<Flag>)> {
+    let c = tree.node(id)?.confidence?;
+    Some((c, confidence::flag(&c, median)))
+}
+
+/// The repetition of a passage that stored none, counted from the story.
+fn counted(tree: &StoryTree, id: NodeId) -> Confidence {
+    let repetition = tree.node(id).map_or(0.0, |n| {
+        n.parent.map_or(0.0, |p| {
+            confidence::repetition(&n.text, &Seen::of(&recent_passages(tree, p)))
+        })
+    });
+    Confidence {
+        surprisal_bits_per_char: None,
+        repetition,
+    }
+}
+
+/// Counts the repetition of every passage that stored none (an older
+/// session, a transcript), so a story opened for review shows and flags
+/// them too. Nothing else changes.
+pub fn fill_missing(tree: &mut StoryTree) {
+    let missing: Vec<NodeId> = tree
+        .nodes()
+        .iter()
+        .filter(|n| n.role == Role::Narration && n.confidence.is_none() && !n.text.trim().is_empty())
+        .map(|n| n.id)
+        .collect();
+    for id in missing {
+        let c = counted(tree, id);
+        if let Some(mut n) = tree.node_mut(id) {
+            n.confidence = Some(c);
+        }
+    }
 }
 
 /// The confidence part of `review --summary/--json`.
@@ -99,6 +141,9 @@ mod tests {
         assert_eq!(f, Some(Flag::Looping));
         assert_eq!(of_turn(&t, fresh, None).unwrap().1, None);
         assert_eq!(of_turn(&t, p, None), None, "not a passage");
+        assert_eq!(stored(&t, looping, None), None, "nothing stored");
+        fill_missing(&mut t);
+        assert_eq!(stored(&t, looping, None), Some((c, Some(Flag::Looping))));
         let s = summary(&t);
         assert_eq!(s.looping_turns, vec![3]);
         assert!(s.unsure_turns.is_empty());

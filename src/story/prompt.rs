@@ -110,14 +110,20 @@ pub fn passage_plan(
 /// The passages a passage after `parent` should not repeat: the last three
 /// that are not the player's (the opening counts).
 pub fn recent_passages(tree: &StoryTree, parent: NodeId) -> Vec<String> {
-    tree.path_to(parent)
-        .iter()
-        .rev()
-        .filter_map(|&id| tree.node(id))
-        .filter(|n| n.role != Role::Player)
-        .take(3)
-        .map(|n| n.text.clone())
-        .collect()
+    // Up the parent links, not along the whole path: the review asks this
+    // for every row it draws.
+    let mut recent = Vec::new();
+    let mut at = tree.node(parent);
+    while let Some(n) = at {
+        if recent.len() == 3 {
+            break;
+        }
+        if n.role != Role::Player {
+            recent.push(n.text.clone());
+        }
+        at = n.parent.and_then(|p| tree.node(p));
+    }
+    recent
 }
 
 /// [`passage_plan`] with settings given (a stored record's, on replay).

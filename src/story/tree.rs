@@ -61,9 +61,10 @@ pub struct Node {
     #[serde(default)]
     pub seconds: f32,
     /// What wrote this passage (narration written by this version or
-    /// later); `None` for older sessions and imported transcripts.
+    /// later); `None` for older sessions and imported transcripts. Boxed:
+    /// frames walk the nodes, and a small node keeps that fast.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
     /// The model's surprisal and the passage's repetition (narration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,

@@ -190,6 +190,9 @@ impl App {
     pub fn open_read_only(&mut self, session: Session) {
         self.read_only = true;
         self.session = session;
+        // Passages that stored no confidence get their repetition counted,
+        // so the pane flags a looping one in any story (never saved here).
+        crate::review::confidence::fill_missing(&mut self.session.tree);
         self.mood = self.session.mood;
         self.stage = Stage::Playing;
         self.focus = Pane::Review;
@@ -259,13 +262,13 @@ impl App {
             return;
         };
         if let Some(mut n) = self.session.tree.node_mut(node) {
-            n.provenance = Some(Provenance {
+            n.provenance = Some(Box::new(Provenance {
                 model: self.model_id.clone(),
                 seed,
                 sampling: sampling.clone(),
                 plan: settings,
                 stopped: false,
-            });
+            }));
         }
         let (job, cancel) = self.new_job(JobKind::Passage {
             node,

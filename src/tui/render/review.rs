@@ -33,7 +33,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(stats_h),
     ])
     .areas(inner);
-    render_turns(app, tree, frame, list);
+    // Once a frame: it reads every passage of the story.
+    let median = confidence::story_median(tree);
+    render_turns(app, tree, median, frame, list);
     if chart_h > 0 {
         render_arc(app, tree, &st, frame, chart);
     }
@@ -41,17 +43,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let [info, selected] =
             Layout::vertical([Constraint::Length(4), Constraint::Length(1)]).areas(info);
         render_stats(&st, frame, info);
-        render_selected_confidence(app, tree, frame, selected);
+        render_selected_confidence(app, tree, median, frame, selected);
     }
 }
 
 /// The selected passage's confidence in words, beside the story's median.
-fn render_selected_confidence(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
+fn render_selected_confidence(
+    app: &App,
+    tree: &StoryTree,
+    median: Option<f32>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let Some(&id) = tree.trail().get(app.review_selected) else {
         return;
     };
-    let median = confidence::story_median(tree);
-    let Some((c, flag)) = confidence::of_turn(tree, id, median) else {
+    let Some((c, flag)) = confidence::stored(tree, id, median) else {
         return;
     };
     let bits = c
@@ -79,7 +86,7 @@ fn render_selected_confidence(app: &App, tree: &StoryTree, frame: &mut Frame, ar
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
+fn render_turns(app: &App, tree: &StoryTree, median: Option<f32>, frame: &mut Frame, area: Rect) {
     // The turns after the current one (left by a rewind) are listed dimmed,
     // so they can be selected and returned to.
     let branch = tree.trail();
@@ -90,7 +97,6 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
     let start = sel
         .saturating_sub(height.saturating_sub(1) / 2)
         .min(branch.len().saturating_sub(height));
-    let median = confidence::story_median(tree);
     let mut lines = Vec::new();
     for (i, &id) in branch.iter().enumerate().skip(start).take(height) {
         let Some(n) = tree.node(id) else { continue };
@@ -112,7 +118,7 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
         let head = format!("{:>3} {icon}{alt} ", i + 1);
         // The narrator's passages: surprisal and repetition where they were
         // measured (a transcript's take no room), and a flag mark.
-        let conf = confidence::of_turn(tree, id, median).map(|(c, flag)| {
+        let conf = confidence::stored(tree, id, median).map(|(c, flag)| {
             let figures = c.surprisal_bits_per_char.map_or(String::new(), |b| {
                 format!("{b:>4.2} {:>3.0}%", c.repetition * 100.0)
             });
