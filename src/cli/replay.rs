@@ -8,12 +8,14 @@ use clap::Args;
 use crate::lm::InferenceModel;
 use crate::story::replay::{replay, Outcome, PassageReplay, ReplayOptions, Tally};
 use crate::story::session::{resume_path, sessions_dir, ResumeError};
+use crate::review::transcript::open_for_review;
 use crate::story::Session;
 use crate::text_safety::printable_line;
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// A session id (as `fabula --sessions` lists) or a path with a `/`.
+    /// A session id (as `fabula --sessions` lists) or a path with a `/`
+    /// (a session file, or a transcript, whose passages cannot be replayed).
     pub session: String,
     /// Story model to replay with (name or path) [default: the config's].
     #[arg(short, long)]
@@ -59,7 +61,16 @@ pub fn run(args: ReplayArgs, config_path: Option<&std::path::Path>) -> anyhow::R
         }
         other => other.into(),
     })?;
-    let session = Session::load(&path)?;
+    // A session is read whole (review cuts very long turns); a transcript
+    // as review reads it: its passages stored nothing, so none replays.
+    let is_json = crate::fsutil::read_file(&path, crate::story::session::MAX_SESSION_BYTES)
+        .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))
+        .unwrap_or(true);
+    let session = if is_json {
+        Session::load(&path)?
+    } else {
+        open_for_review(&path)?
+    };
     let (config, _) = crate::config::Config::load(config_path)?;
     let name = args.model.unwrap_or(config.models.story);
     let model_path = crate::paths::resolve_model(&name)?;

@@ -70,8 +70,9 @@ pub enum BadRecord {
 
 /// The most candidates a record may ask for (the config allows far fewer).
 pub const MAX_CANDIDATES: usize = 256;
-/// The longest passage ceiling a record may ask for, in characters.
-pub const MAX_CEILING: usize = 100_000;
+/// The longest passage ceiling a record may ask for, in characters (the
+/// config allows passages of 20,000, so ceilings of 26,666).
+pub const MAX_CEILING: usize = 30_000;
 
 impl Provenance {
     /// Checks the settings a session file gives before anything is

@@ -643,9 +643,9 @@ impl App {
         // The parent's state is stored once a passage followed it.
         let feed_parent = self.state_of(parent).is_none();
         self.start_passage_with(parent, feed_parent, made.seed, sampling);
-        self.status = format!("Re-writing turn {turn}: its seed, temperature {to} (was {from})…");
+        self.status = format!("Re-writing turn {turn}: its seed, temperature {to:.1} (was {from:.1})…");
         self.done_status = Some(format!(
-            "Turn {turn} re-written with its seed at temperature {to} (was {from}); Alt-←/→ compares."
+            "Turn {turn} re-written: its seed at temperature {to:.1} (was {from:.1})."
         ));
     }
 
