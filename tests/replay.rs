@@ -64,12 +64,24 @@ fn a_played_story_replays_identically_and_an_edited_seed_does_not() {
     // The retry drew a new seed.
     let seeds: Vec<u64> = ids
         .iter()
-        .map(|&id| session.tree.node(id).unwrap().provenance.as_ref().unwrap().seed)
+        .map(|&id| {
+            session
+                .tree
+                .node(id)
+                .unwrap()
+                .provenance
+                .as_ref()
+                .unwrap()
+                .seed
+        })
         .collect();
     let (last, before) = (seeds[seeds.len() - 1], seeds[seeds.len() - 2]);
     assert_ne!(last, before, "a retry draws a new seed");
     let retried = session.tree.node(ids[ids.len() - 1]).unwrap();
-    assert_eq!(retried.parent, session.tree.node(ids[ids.len() - 2]).unwrap().parent);
+    assert_eq!(
+        retried.parent,
+        session.tree.node(ids[ids.len() - 2]).unwrap().parent
+    );
 
     let results = replay(&model, &session.tree, ReplayOptions::default(), |_| {});
     let tally = Tally::of(&results);
@@ -88,7 +100,10 @@ fn a_played_story_replays_identically_and_an_edited_seed_does_not() {
         if let Outcome::Mismatch { at, replayed, .. } = &r.outcome {
             let stored = &edited.tree.node(r.node).unwrap().text;
             assert_ne!(replayed, stored);
-            assert_eq!(stored.chars().take(*at).collect::<String>(), replayed.chars().take(*at).collect::<String>());
+            assert_eq!(
+                stored.chars().take(*at).collect::<String>(),
+                replayed.chars().take(*at).collect::<String>()
+            );
         }
     }
 }
@@ -174,21 +189,36 @@ fn the_replay_command_reports_each_passage_and_the_review_reports_confidence() {
     };
     let (code, out, err) = run(&["replay", &session.id]);
     assert_eq!(code, Some(0), "{err}");
-    assert_eq!(out.lines().filter(|l| l.ends_with(": identical")).count(), n);
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with(": identical")).count(),
+        n
+    );
     assert_eq!(
         out.lines().last().unwrap(),
         format!("identical={n} total={n}")
     );
 
     // Seeds edited in the file: exit 1, the passages named.
-    let path = dir.path().join("sessions").join(format!("{}.json", session.id));
+    let path = dir
+        .path()
+        .join("sessions")
+        .join(format!("{}.json", session.id));
     let edited = with_seeds_edited(&session);
-    let expected = Tally::of(&replay(&model, &edited.tree, ReplayOptions::default(), |_| {}));
+    let expected = Tally::of(&replay(
+        &model,
+        &edited.tree,
+        ReplayOptions::default(),
+        |_| {},
+    ));
     assert!(expected.mismatched >= 1);
     std::fs::write(&path, edited.to_json()).unwrap();
     let (code, out, err) = run(&["replay", path.to_str().unwrap()]);
     assert_eq!(code, Some(1));
-    assert_eq!(out.matches(": MISMATCH at character").count(), expected.mismatched, "{out}");
+    assert_eq!(
+        out.matches(": MISMATCH at character").count(),
+        expected.mismatched,
+        "{out}"
+    );
     assert_eq!(
         out.lines().last().unwrap(),
         format!("identical={} total={n}", expected.identical)
@@ -198,7 +228,10 @@ fn the_replay_command_reports_each_passage_and_the_review_reports_confidence() {
     // A bad id is refused before anything is read.
     let (code, _, err) = run(&["replay", "../../etc/passwd.json"]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("does not exist") || err.contains("No such file"), "{err}");
+    assert!(
+        err.contains("does not exist") || err.contains("No such file"),
+        "{err}"
+    );
     let (code, _, err) = run(&["replay", ".hidden"]);
     assert_eq!(code, Some(1));
     assert!(err.contains("is not a session id"), "{err}");
@@ -222,7 +255,9 @@ fn the_replay_command_reports_each_passage_and_the_review_reports_confidence() {
         }
     }
     assert!(passages >= 3);
-    assert!(json["confidence"]["median_surprisal_bits_per_char"].as_f64().is_some());
+    assert!(json["confidence"]["median_surprisal_bits_per_char"]
+        .as_f64()
+        .is_some());
     let (code, out, _) = run(&["review", path.to_str().unwrap(), "--summary"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("confidence: median surprisal"), "{out}");

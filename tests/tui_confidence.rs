@@ -24,14 +24,26 @@ fn screen(app: &App, w: u16, h: u16) -> Vec<String> {
 const PASSAGES: [(&str, f32, f32); 6] = [
     ("The gate creaks open onto a courtyard.", 0.30, 0.0),
     ("The old man nods and points to the tower.", 0.32, 0.0),
-    ("You go north. You go north. You go north. You go north.", 0.33, 0.75),
+    (
+        "You go north. You go north. You go north. You go north.",
+        0.33,
+        0.75,
+    ),
     ("A cold wind blows through the broken window.", 0.28, 0.0),
     ("The stair winds up into the dark of the tower.", 0.31, 0.0),
-    ("Purple the when of fish, sang the ladder softly.", 0.90, 0.0),
+    (
+        "Purple the when of fish, sang the ladder softly.",
+        0.90,
+        0.0,
+    ),
 ];
 
 fn story() -> App {
-    let mut session = Session::new("fantasy", "You stand before a ruined keep.", ModelStamp::default());
+    let mut session = Session::new(
+        "fantasy",
+        "You stand before a ruined keep.",
+        ModelStamp::default(),
+    );
     let t = &mut session.tree;
     let mut at = 0;
     for (i, (text, bits, rep)) in PASSAGES.iter().enumerate() {

@@ -39,7 +39,10 @@ fn state(mark: f32) -> LstmState {
 fn finish_passage(app: &mut App, text: &str, stopped: bool) -> (u64, f32) {
     let (job, seed, temperature) = match app.outbox.pop() {
         Some(Request::Narrate {
-            job, seed, sampling, ..
+            job,
+            seed,
+            sampling,
+            ..
         }) => (job, seed, sampling.temperature),
         other => panic!("expected a passage request, got {other:?}"),
     };
@@ -118,7 +121,14 @@ fn a_passage_records_what_wrote_it_and_a_retry_draws_a_new_seed() {
     assert_eq!(app.session.tree.siblings(second).0, vec![first, second]);
     assert_ne!(seed, made.seed, "a retry draws a new seed");
     assert_eq!(
-        app.session.tree.node(second).unwrap().provenance.as_ref().unwrap().seed,
+        app.session
+            .tree
+            .node(second)
+            .unwrap()
+            .provenance
+            .as_ref()
+            .unwrap()
+            .seed,
         seed
     );
 }
@@ -128,7 +138,14 @@ fn the_rewrite_key_keeps_the_seed_changes_the_temperature_and_keeps_both() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = played(dir.path());
     let original = current(&app);
-    let made = app.session.tree.node(original).unwrap().provenance.clone().unwrap();
+    let made = app
+        .session
+        .tree
+        .node(original)
+        .unwrap()
+        .provenance
+        .clone()
+        .unwrap();
     // Ctrl-W in the chat, as the key table maps it.
     let ctrl_w = ratatui::crossterm::event::KeyEvent::new(
         ratatui::crossterm::event::KeyCode::Char('w'),
@@ -144,7 +161,10 @@ fn the_rewrite_key_keeps_the_seed_changes_the_temperature_and_keeps_both() {
     assert!(app.status.contains("Re-writing turn 3"), "{}", app.status);
     let (seed, temperature) = finish_passage(&mut app, "The gate swings wide.", false);
     assert_eq!(seed, made.seed, "the stored seed");
-    assert_eq!(temperature, next_rewrite_temperature(made.sampling.temperature));
+    assert_eq!(
+        temperature,
+        next_rewrite_temperature(made.sampling.temperature)
+    );
     assert_ne!(temperature, made.sampling.temperature);
     assert!(app.status.contains("re-written"), "{}", app.status);
     let rewritten = current(&app);
@@ -153,7 +173,14 @@ fn the_rewrite_key_keeps_the_seed_changes_the_temperature_and_keeps_both() {
         vec![original, rewritten],
         "kept as an alternative"
     );
-    let rec = app.session.tree.node(rewritten).unwrap().provenance.clone().unwrap();
+    let rec = app
+        .session
+        .tree
+        .node(rewritten)
+        .unwrap()
+        .provenance
+        .clone()
+        .unwrap();
     assert_eq!(rec.seed, made.seed);
     assert_eq!(rec.sampling.temperature, temperature);
 

@@ -6,9 +6,9 @@
 use clap::Args;
 
 use crate::lm::InferenceModel;
+use crate::review::transcript::open_for_review;
 use crate::story::replay::{replay, Outcome, PassageReplay, ReplayOptions, Tally};
 use crate::story::session::{resume_path, sessions_dir, ResumeError};
-use crate::review::transcript::open_for_review;
 use crate::story::Session;
 use crate::text_safety::printable_line;
 

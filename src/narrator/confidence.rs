@@ -9,8 +9,6 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-
-
 /// Words in the repeated n-grams.
 pub const GRAM: usize = 4;
 /// A passage whose repetition reaches this share is looping.
@@ -91,10 +89,9 @@ fn grams(text: &str) -> Vec<u64> {
     word_hashes(text)
         .windows(GRAM)
         .map(|g| {
-            g.iter()
-                .fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
-                    (h.rotate_left(23) ^ w).wrapping_mul(0xff51_afd7_ed55_8ccd)
-                })
+            g.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
+                (h.rotate_left(23) ^ w).wrapping_mul(0xff51_afd7_ed55_8ccd)
+            })
         })
         .collect()
 }

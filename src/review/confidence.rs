@@ -66,7 +66,9 @@ pub fn fill_missing(tree: &mut StoryTree) {
     let missing: Vec<NodeId> = tree
         .nodes()
         .iter()
-        .filter(|n| n.role == Role::Narration && n.confidence.is_none() && !n.text.trim().is_empty())
+        .filter(|n| {
+            n.role == Role::Narration && n.confidence.is_none() && !n.text.trim().is_empty()
+        })
         .map(|n| n.id)
         .collect();
     for id in missing {
@@ -129,11 +131,19 @@ mod tests {
         let mut t = StoryTree::new("You are in a cellar.");
         let p = t.push(0, Role::Player, "go north").unwrap();
         let looping = t
-            .push(p, Role::Narration, "You go north. You go north. You go north. You go north.")
+            .push(
+                p,
+                Role::Narration,
+                "You go north. You go north. You go north. You go north.",
+            )
             .unwrap();
         let p2 = t.push(looping, Role::Player, "look").unwrap();
         let fresh = t
-            .push(p2, Role::Narration, "A cold stair winds down into the dark below the house.")
+            .push(
+                p2,
+                Role::Narration,
+                "A cold stair winds down into the dark below the house.",
+            )
             .unwrap();
         let (c, f) = of_turn(&t, looping, None).unwrap();
         assert!(c.repetition >= confidence::LOOPING_SHARE);

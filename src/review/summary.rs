@@ -61,7 +61,10 @@ pub fn to_text(s: &Summary) -> String {
         if t.is_empty() {
             "none".to_string()
         } else {
-            t.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+            t.iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
     out.push_str(&format!(

@@ -9,9 +9,9 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::LstmState;
+use crate::lm::SamplingConfig;
 use crate::story::mood::next_mood;
 use crate::story::openings::OPENINGS;
-use crate::lm::SamplingConfig;
 use crate::story::prompt::{choice_ask, passage_start, plan_settings, plan_with, state_of};
 use crate::story::provenance::{ModelId, Provenance};
 use crate::story::session::{sessions_dir, ModelStamp};
@@ -621,7 +621,9 @@ impl App {
             return;
         };
         if node.role != Role::Narration {
-            self.status = "Select a passage of the narrator's (↑/↓ in the review pane) to re-write it.".into();
+            self.status =
+                "Select a passage of the narrator's (↑/↓ in the review pane) to re-write it."
+                    .into();
             return;
         }
         let Some(parent) = node.parent else {
@@ -643,7 +645,8 @@ impl App {
         // The parent's state is stored once a passage followed it.
         let feed_parent = self.state_of(parent).is_none();
         self.start_passage_with(parent, feed_parent, made.seed, sampling);
-        self.status = format!("Re-writing turn {turn}: its seed, temperature {to:.1} (was {from:.1})…");
+        self.status =
+            format!("Re-writing turn {turn}: its seed, temperature {to:.1} (was {from:.1})…");
         self.done_status = Some(format!(
             "Turn {turn} re-written: its seed at temperature {to:.1} (was {from:.1})."
         ));
