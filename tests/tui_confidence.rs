@@ -101,3 +101,20 @@ fn passages_show_their_figures_and_the_looping_and_unsure_ones_are_flagged() {
     assert!(s.contains("#3 0.30 bits/ch rep 0% (median 0.31)"), "{s}");
     assert!(!s.contains("#3 unsure") && !s.contains("#3 looping"), "{s}");
 }
+
+#[test]
+fn a_story_without_figures_has_its_looping_passage_flagged_in_a_review_and_is_not_changed() {
+    let session = fabula::review::transcript::parse_transcript(
+        std::path::Path::new("t.txt"),
+        b"You are in a cellar.\n\n> look\n\nYou go north. You go north. You go north. You go north.\n\n> wait\n\nA cold stair winds down into the dark.\n",
+    )
+    .unwrap();
+    let mut app = App::new(Config::default(), "test".into(), ModelStamp::default(), 1);
+    app.update(Action::OpenReadOnly(Box::new(session.clone())));
+    assert_eq!(app.session, session, "the story is not changed");
+    let lines = screen(&app, 110, 36);
+    let looping = row(&lines, 3);
+    assert!(looping.contains('↻') && !looping.contains('%'), "{looping}");
+    let fresh = row(&lines, 5);
+    assert!(!fresh.contains('↻'), "{fresh}");
+}

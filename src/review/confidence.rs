@@ -3,6 +3,8 @@
 //! transcript) its repetition counted from the story, which needs no
 //! model; and the flag of [`crate::narrator::confidence::flag`].
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::narrator::confidence::{self, Confidence, Flag, Seen};
@@ -34,15 +36,20 @@ pub fn of_turn(
     Some((c, confidence::flag(&c, median)))
 }
 
-/// [`of_turn`] from the stored figures alone: what the review pane draws
+/// [`of_turn`] from the stored figures alone, or those `counted` once
+/// ([`count_missing`]): what the review pane draws
 /// every frame, where counting repetition anew for each row would cost
 /// more than the rest of the frame.
 pub fn stored(
     tree: &StoryTree,
     id: NodeId,
+    counted: &HashMap<NodeId, Confidence>,
     median: Option<f32>,
 ) -> Option<(Confidence, Option<Flag>)> {
-    let c = tree.node(id)?.confidence?;
+    let c = tree
+        .node(id)?
+        .confidence
+        .or_else(|| counted.get(&id).copied())?;
     Some((c, confidence::flag(&c, median)))
 }
 
@@ -59,24 +66,17 @@ fn counted(tree: &StoryTree, id: NodeId) -> Confidence {
     }
 }
 
-/// Counts the repetition of every passage that stored none (an older
-/// session, a transcript), so a story opened for review shows and flags
-/// them too. Nothing else changes.
-pub fn fill_missing(tree: &mut StoryTree) {
-    let missing: Vec<NodeId> = tree
-        .nodes()
+/// The repetition of every passage that stored none (an older session, a
+/// transcript), counted once so a story opened for review shows and flags
+/// them too, without changing the story.
+pub fn count_missing(tree: &StoryTree) -> HashMap<NodeId, Confidence> {
+    tree.nodes()
         .iter()
         .filter(|n| {
             n.role == Role::Narration && n.confidence.is_none() && !n.text.trim().is_empty()
         })
-        .map(|n| n.id)
-        .collect();
-    for id in missing {
-        let c = counted(tree, id);
-        if let Some(mut n) = tree.node_mut(id) {
-            n.confidence = Some(c);
-        }
-    }
+        .map(|n| (n.id, counted(tree, n.id)))
+        .collect()
 }
 
 /// The confidence part of `review --summary/--json`.
@@ -151,9 +151,13 @@ mod tests {
         assert_eq!(f, Some(Flag::Looping));
         assert_eq!(of_turn(&t, fresh, None).unwrap().1, None);
         assert_eq!(of_turn(&t, p, None), None, "not a passage");
-        assert_eq!(stored(&t, looping, None), None, "nothing stored");
-        fill_missing(&mut t);
-        assert_eq!(stored(&t, looping, None), Some((c, Some(Flag::Looping))));
+        let none = HashMap::new();
+        assert_eq!(stored(&t, looping, &none, None), None, "nothing stored");
+        let counted = count_missing(&t);
+        assert_eq!(
+            stored(&t, looping, &counted, None),
+            Some((c, Some(Flag::Looping)))
+        );
         let s = summary(&t);
         assert_eq!(s.looping_turns, vec![3]);
         assert!(s.unsure_turns.is_empty());

@@ -92,6 +92,10 @@ pub struct App {
     pub saver: Option<crate::story::saver::Saver>,
     next_job: JobId,
     seed: u64,
+    /// Repetition counted for passages that stored none, in a read-only
+    /// review (see [`crate::review::confidence::count_missing`]).
+    pub counted_confidence:
+        std::collections::HashMap<NodeId, crate::narrator::confidence::Confidence>,
     /// What the status line says when the passage being written is done
     /// (a re-write names its seed and temperature).
     done_status: Option<String>,
@@ -145,6 +149,7 @@ impl App {
             next_job: 1,
             seed,
             done_status: None,
+            counted_confidence: Default::default(),
         };
         app.session.title = "New story".into();
         app
@@ -190,9 +195,9 @@ impl App {
     pub fn open_read_only(&mut self, session: Session) {
         self.read_only = true;
         self.session = session;
-        // Passages that stored no confidence get their repetition counted,
-        // so the pane flags a looping one in any story (never saved here).
-        crate::review::confidence::fill_missing(&mut self.session.tree);
+        // Passages that stored no confidence get their repetition counted
+        // once, so the pane flags a looping one in any story.
+        self.counted_confidence = crate::review::confidence::count_missing(&self.session.tree);
         self.mood = self.session.mood;
         self.stage = Stage::Playing;
         self.focus = Pane::Review;

@@ -58,7 +58,7 @@ fn render_selected_confidence(
     let Some(&id) = tree.trail().get(app.review_selected) else {
         return;
     };
-    let Some((c, flag)) = confidence::stored(tree, id, median) else {
+    let Some((c, flag)) = confidence::stored(tree, id, &app.counted_confidence, median) else {
         return;
     };
     let bits = c
@@ -118,12 +118,13 @@ fn render_turns(app: &App, tree: &StoryTree, median: Option<f32>, frame: &mut Fr
         let head = format!("{:>3} {icon}{alt} ", i + 1);
         // The narrator's passages: surprisal and repetition where they were
         // measured (a transcript's take no room), and a flag mark.
-        let conf = confidence::stored(tree, id, median).map(|(c, flag)| {
-            let figures = c.surprisal_bits_per_char.map_or(String::new(), |b| {
-                format!("{b:>4.2} {:>3.0}%", c.repetition * 100.0)
+        let conf =
+            confidence::stored(tree, id, &app.counted_confidence, median).map(|(c, flag)| {
+                let figures = c.surprisal_bits_per_char.map_or(String::new(), |b| {
+                    format!("{b:>4.2} {:>3.0}%", c.repetition * 100.0)
+                });
+                (figures, flag.map(|f| f.mark()))
             });
-            (figures, flag.map(|f| f.mark()))
-        });
         let conf = conf.filter(|(figures, mark)| !figures.is_empty() || mark.is_some());
         let conf_w = conf.as_ref().map_or(0, |(t, _)| {
             let n = t.chars().count();
