@@ -14,6 +14,7 @@ use crate::lm::generate::{feed, generate, generate_candidates, generate_guided, 
 use crate::lm::{InferenceModel, LstmState, SamplingConfig, Scratch};
 use crate::lyrics::write::WriteSettings;
 use crate::lyrics::{LyricsTask, Song};
+use crate::narrator::confidence::Confidence;
 use crate::narrator::guide::CommandGuide;
 use crate::narrator::{narrate, Plan};
 
@@ -139,6 +140,12 @@ pub enum Event {
         job: JobId,
         texts: Vec<String>,
         states: Vec<LstmState>,
+    },
+    /// A narrated passage's surprisal and repetition, sent before its
+    /// `Done`.
+    Measured {
+        job: JobId,
+        confidence: Confidence,
     },
     /// The song after a [`Request::Lyrics`]; a cancelled job sends back
     /// the song it was given, unchanged.
@@ -388,6 +395,10 @@ fn run(models: Models, rx: mpsc::Receiver<Request>, events: UnboundedSender<Even
                 });
                 let n = narrate(model, &state, &plan, &sampling, seed, || {
                     !cancel.is_cancelled()
+                });
+                let _ = events.send(Event::Measured {
+                    job,
+                    confidence: n.confidence,
                 });
                 let _ = events.send(Event::Token {
                     job,

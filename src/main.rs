@@ -23,7 +23,8 @@ fn main() {
                 | Command::Bench(_)
                 | Command::Sentiment(_)
                 | Command::TrainSentiment(_)
-                | Command::Review(_),
+                | Command::Review(_)
+                | Command::Replay(_),
             ),
             Some(path),
         ) => fabula::config::Config::load(Some(path)).map(|_| ()),
@@ -43,6 +44,7 @@ fn main() {
         Some(Command::TrainSentiment(a)) => cli::train_sentiment::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
         Some(Command::History(a)) => cli::history::run(a, args.config.as_deref()),
+        Some(Command::Replay(a)) => cli::replay::run(a, args.config.as_deref()),
         None if args.print_config_path => match &args.config {
             // The file given is where the configuration is read from: checked like any other.
             Some(p) => fabula::config::Config::load(Some(p))

@@ -32,12 +32,7 @@ const CASTLE: &str =
 fn app() -> App {
     let mut config = Config::default();
     config.story.prewrite_choices = false;
-    let mut app = App::new(
-        config,
-        "test 1x4".into(),
-        ModelStamp::default(),
-        1,
-    );
+    let mut app = App::new(config, "test 1x4".into(), ModelStamp::default(), 1);
     app.session_path = None;
     app
 }

@@ -46,7 +46,8 @@ impl Headless {
             "{} {}x{}",
             model.card.name, model.card.hyper.layers, model.card.hyper.hidden_size
         );
-        let app = App::new(config, label, stamp, seed);
+        let mut app = App::new(config, label, stamp, seed);
+        app.model_id = crate::story::provenance::ModelId::of(&model);
         let (tx, events) = mpsc::unbounded_channel();
         let engine = engine::spawn(Models::story(model), tx);
         Headless {
@@ -232,6 +233,15 @@ impl Drop for Headless {
         // The engine finishes its queue before it stops: passages written
         // ahead are stopped first, so the end of input is not delayed.
         self.app.prewrites.clear();
+    }
+}
+
+impl Headless {
+    /// Retry (Ctrl-R): another version of the last passage, with a new seed.
+    pub fn retry(&mut self) -> anyhow::Result<Turn> {
+        self.app.update(Action::Retry);
+        self.settle()?;
+        Ok(self.current_turn(None))
     }
 }
 

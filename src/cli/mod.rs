@@ -12,6 +12,7 @@ pub mod lyrics_zh;
 pub mod pick_bench;
 pub mod plain;
 pub mod play;
+pub mod replay;
 pub mod review;
 pub mod sentiment;
 pub mod sentiment_eval;
@@ -78,6 +79,9 @@ pub enum Command {
     Lyrics(lyrics::LyricsArgs),
     /// Review a saved story or an interactive-fiction transcript.
     Review(review::ReviewArgs),
+    /// Write every passage of a saved story again from its stored inputs
+    /// and report which are byte-identical.
+    Replay(replay::ReplayArgs),
     /// Score each line of stdin: `score<TAB>label` (or --eval a labelled file).
     Sentiment(sentiment::SentimentArgs),
     /// Train the Embedding -> LSTM -> Dense sentiment classifier of a language.

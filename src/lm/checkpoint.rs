@@ -233,6 +233,15 @@ impl CheckedWeights {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// `sha256:` and the first 16 hex digits of the file's SHA-256: names
+    /// these exact weights, so a passage's record says which model wrote it.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(&self.bytes);
+        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
 }
 
 /// Every tensor the card expects is present (`lookup` gives its dtype and

@@ -56,6 +56,8 @@ pub struct InferenceModel {
     pub vocab: Vocab,
     pub net: FastLstm,
     pub files: ModelFiles,
+    /// [`CheckedWeights::digest`] of the weights loaded.
+    pub weights_digest: String,
 }
 
 impl InferenceModel {
@@ -86,6 +88,7 @@ impl InferenceModel {
             vocab,
             net,
             files,
+            weights_digest: weights.digest(),
         })
     }
 }

@@ -11,7 +11,7 @@ use super::words;
 pub const PLAYER_MARK: char = '>';
 
 /// Limits and bias for one passage; see [`PassageGuide`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PassageRules {
     /// A passage does not end before this many characters.
     pub min_chars: usize,

@@ -18,6 +18,7 @@
 pub mod address;
 pub mod characters;
 pub mod choices;
+pub mod confidence;
 pub mod guide;
 pub mod quality;
 pub mod rerank;
@@ -96,6 +97,8 @@ pub struct Narration {
     /// Index of the kept candidate in `candidates`.
     pub chosen: usize,
     pub candidates: Vec<Candidate>,
+    /// The kept passage's surprisal and repetition.
+    pub confidence: confidence::Confidence,
 }
 
 /// Writes the passage that follows `start` (the state after the opening or
@@ -134,11 +137,7 @@ pub fn narrate(
         keep_going,
     );
     let cancelled = outs.iter().any(|g| g.reason == StopReason::Cancelled);
-    let recent = plan
-        .recent
-        .iter()
-        .flat_map(|p| words::trigrams(p))
-        .collect();
+    let recent = confidence::Seen::of(&plan.recent);
     let cx = rerank::RerankContext {
         action_words: &action_words,
         world: &plan.world,
@@ -201,6 +200,12 @@ pub fn narrate(
         }
         None => (String::new(), start.clone()),
     };
+    let confidence = confidence::Confidence {
+        surprisal_bits_per_char: candidates
+            .get(chosen)
+            .and_then(|c| confidence::bits_per_char(c.score.log_prob)),
+        repetition: candidates.get(chosen).map_or(0.0, |c| c.score.repetition),
+    };
     Narration {
         text,
         state,
@@ -208,6 +213,7 @@ pub fn narrate(
         cancelled,
         chosen,
         candidates,
+        confidence,
     }
 }
 

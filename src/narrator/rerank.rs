@@ -14,15 +14,15 @@
 //!             an action named), so the narrator stays among them
 //!             instead of inventing a room of its own
 //!       + 2.0 × (dictionary share − 1)
-//!       − 1.0 × repetition (share of word trigrams already in recent passages)
+//!       − 1.0 × repetition (share of its word 4-grams already in the recent
+//!             passages or earlier in itself: [`confidence::repetition`])
 //!       − 0.3 × archaic words (thee, thou, unto…), at most 1.0 in all
 //!       − 1.0 × |sentiment − target| when a mood is set
 //!       − 1.0 when it does not end at a sentence end (no sentence end at all)
 //! ```
 //! An empty candidate scores −∞.
 
-use std::collections::HashSet;
-
+use super::confidence::{self, Seen};
 use super::words;
 
 const WORLD_WEIGHT: f64 = 0.4;
@@ -48,7 +48,8 @@ fn swaps_the_object(text: &str, objects: &[String], world: &[String]) -> bool {
 pub struct RerankContext<'a> {
     pub action_words: &'a [String],
     pub world: &'a [String],
-    pub recent: HashSet<[String; 3]>,
+    /// The word 4-grams of the recent passages.
+    pub recent: Seen,
     pub mood: Option<f32>,
 }
 
@@ -87,7 +88,7 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
     };
     let in_world = words::mentions_any(text, cx.world);
     let dictionary = words::dictionary_share(text);
-    let repetition = words::repetition(text, &cx.recent);
+    let repetition = confidence::repetition(text, &cx.recent);
     let archaic = words::archaic_count(text);
     let sentiment = crate::sentiment::Scorer::builtin().score(text).score;
     let mut total = mean_log_prob
@@ -143,7 +144,7 @@ mod tests {
         let c = RerankContext {
             action_words: &w,
             world: &[],
-            recent: HashSet::new(),
+            recent: Seen::default(),
             mood,
         };
         let a = score("You take the key. It is cold in your hand.", -1.2, &c);
@@ -164,7 +165,7 @@ mod tests {
         let c = RerankContext {
             action_words: &[],
             world: &world,
-            recent: HashSet::new(),
+            recent: Seen::default(),
             mood: None,
         };
         let stays = score("The guard lets you pass into the castle.", -1.3, &c);
@@ -179,7 +180,7 @@ mod tests {
         let c = RerankContext {
             action_words: &w,
             world: &[],
-            recent: HashSet::new(),
+            recent: Seen::default(),
             mood,
         };
         let forced = score("Key you key the key in a key.", -2.4, &c);
@@ -193,7 +194,7 @@ mod tests {
         let c = RerankContext {
             action_words: &w,
             world: &[],
-            recent: words::trigrams("You are in a small room with a door."),
+            recent: Seen::of(&["You are in a small room with a door."]),
             mood,
         };
         let plain = score("A lamp burns on the table by the window.", -1.2, &c);
@@ -213,7 +214,7 @@ mod tests {
         let c = RerankContext {
             action_words: &w,
             world: &[],
-            recent: HashSet::new(),
+            recent: Seen::default(),
             mood: Some(0.6),
         };
         let happy = score("You laugh with joy; the sun is warm and lovely.", -1.2, &c);

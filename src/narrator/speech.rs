@@ -400,11 +400,7 @@ pub fn narrate(
     let n = plan.candidates.max(1);
     // One frame per candidate at most; each frame's candidates in one batch.
     let frames = FRAMES.len().min(n);
-    let recent = plan
-        .recent
-        .iter()
-        .flat_map(|p| words::trigrams(p))
-        .collect();
+    let recent = super::confidence::Seen::of(&plan.recent);
     let cx = rerank::RerankContext {
         action_words: &speech.question,
         world: &plan.world,
@@ -507,6 +503,13 @@ pub fn narrate(
         }
         _ => (String::new(), start.clone()),
     };
+    // Measured on the words the model wrote, not the app's frame.
+    let confidence = super::confidence::Confidence {
+        surprisal_bits_per_char: candidates
+            .get(chosen)
+            .and_then(|c| super::confidence::bits_per_char(c.score.log_prob)),
+        repetition: candidates.get(chosen).map_or(0.0, |c| c.score.repetition),
+    };
     Narration {
         text,
         state,
@@ -514,6 +517,7 @@ pub fn narrate(
         cancelled,
         chosen,
         candidates,
+        confidence,
     }
 }
 

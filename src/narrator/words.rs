@@ -232,23 +232,6 @@ pub fn archaic_count(text: &str) -> usize {
         .count()
 }
 
-/// Word trigrams of `text`, for repetition against earlier passages.
-pub fn trigrams(text: &str) -> HashSet<[String; 3]> {
-    let w: Vec<String> = words(text).collect();
-    w.windows(3)
-        .map(|t| [t[0].clone(), t[1].clone(), t[2].clone()])
-        .collect()
-}
-
-/// Share of `text`'s word trigrams that already occur in `earlier`.
-pub fn repetition(text: &str, earlier: &HashSet<[String; 3]>) -> f32 {
-    let mine = trigrams(text);
-    if mine.is_empty() {
-        return 0.0;
-    }
-    mine.iter().filter(|t| earlier.contains(*t)).count() as f32 / mine.len() as f32
-}
-
 /// Whether a passage ends mid-word or mid-sentence: its last visible
 /// character is not sentence punctuation (closing quotes and brackets after
 /// it are fine).
@@ -325,13 +308,6 @@ mod tests {
         assert!(dictionary_share("Blorf zzqx the door.") < 0.6);
         assert!(is_dictionary_word("trapdoor"));
         assert!(!is_dictionary_word("doorzzqx"));
-    }
-
-    #[test]
-    fn repetition_against_earlier_passages() {
-        let earlier = trigrams("You are in a dark room. A door leads north.");
-        assert!(repetition("You are in a dark room.", &earlier) > 0.99);
-        assert_eq!(repetition("The wind howls outside.", &earlier), 0.0);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::narrator::confidence::Flag;
 use crate::story::{NodeId, StoryTree};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -17,6 +18,14 @@ pub struct TurnRow {
     pub first_words: String,
     /// Alternatives at this turn (1 when it never branched).
     pub alternatives: usize,
+    /// The narrator's passages: bits per character under the model
+    /// (`null` when not recorded: older sessions, transcripts) ...
+    pub surprisal_bits_per_char: Option<f32>,
+    /// ... the share of its word 4-grams seen before (counted from the
+    /// story when not recorded) ...
+    pub repetition: Option<f32>,
+    /// ... and `looping` or `unsure` when flagged.
+    pub flag: Option<Flag>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -60,11 +69,13 @@ pub fn first_words(text: &str, n: usize) -> String {
 
 /// One row per turn of the current branch.
 pub fn turn_rows(tree: &StoryTree) -> Vec<TurnRow> {
+    let median = super::confidence::story_median(tree);
     tree.branch()
         .into_iter()
         .enumerate()
         .filter_map(|(i, id)| {
             let n = tree.node(id)?;
+            let conf = super::confidence::of_turn(tree, id, median);
             Some(TurnRow {
                 turn: i + 1,
                 node: id,
@@ -74,6 +85,9 @@ pub fn turn_rows(tree: &StoryTree) -> Vec<TurnRow> {
                 scorer: n.sentiment.and_then(|s| s.scorer).map(|s| s.as_str()),
                 first_words: first_words(&n.text, 8),
                 alternatives: tree.siblings(id).0.len(),
+                surprisal_bits_per_char: conf.and_then(|c| c.0.surprisal_bits_per_char),
+                repetition: conf.map(|c| c.0.repetition),
+                flag: conf.and_then(|c| c.1),
             })
         })
         .collect()

@@ -5,6 +5,8 @@ pub mod export;
 pub mod mood;
 pub mod openings;
 pub mod prompt;
+pub mod provenance;
+pub mod replay;
 pub mod saver;
 pub mod session;
 pub mod state_codec;

@@ -11,6 +11,7 @@ use crate::narrator::words::{extend_world, named_things};
 use crate::narrator::{action_line, model_text, PassageRules, Plan};
 
 use super::mood::Mood;
+use super::provenance::PlanSettings;
 use super::tree::{NodeId, Role, StoryTree};
 
 /// Prefix after which choices are sampled: the start of a player's line,
@@ -118,6 +119,27 @@ fn read_after(tree: &StoryTree, before: Option<NodeId>, prefix: &str) -> Passage
     }
 }
 
+/// The narrator's settings from the config and the mood: what a passage's
+/// record keeps (see [`super::provenance`]).
+pub fn plan_settings(story: &StoryConfig, mood: Option<Mood>) -> PlanSettings {
+    let candidates = if mood.is_some() {
+        story.candidates.max(story.steering_candidates)
+    } else {
+        story.candidates
+    };
+    PlanSettings {
+        candidates,
+        rules: PassageRules {
+            min_chars: story.min_passage_chars,
+            max_chars: story.max_passage_chars,
+            ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
+            bias: story.action_bias,
+        },
+        mood: mood.map(Mood::target),
+        speech: story.speech_frames,
+    }
+}
+
 /// What shapes the passage that answers `parent`: the action it follows,
 /// the recent passages it should not repeat, the things of the story, the
 /// mood.
@@ -127,12 +149,36 @@ pub fn passage_plan(
     story: &StoryConfig,
     mood: Option<Mood>,
 ) -> Plan {
+    plan_with(tree, parent, plan_settings(story, mood))
+}
+
+/// The passages a passage after `parent` should not repeat: the last three
+/// that are not the player's (the opening counts).
+pub fn recent_passages(tree: &StoryTree, parent: NodeId) -> Vec<String> {
+    // Up the parent links, not along the whole path: the review asks this
+    // for every row it draws.
+    let mut recent = Vec::new();
+    let mut at = tree.node(parent);
+    while let Some(n) = at {
+        if recent.len() == 3 {
+            break;
+        }
+        if n.role != Role::Player {
+            recent.push(n.text.clone());
+        }
+        at = n.parent.and_then(|p| tree.node(p));
+    }
+    recent
+}
+
+/// [`passage_plan`] with settings given (a stored record's, on replay).
+pub fn plan_with(tree: &StoryTree, parent: NodeId, settings: PlanSettings) -> Plan {
     match tree.node(parent) {
         Some(n) if n.role == Role::Player => match n.parent {
-            Some(at) => action_plan(tree, at, Some(&n.text), story, mood),
-            None => action_plan(tree, parent, None, story, mood),
+            Some(at) => settled_plan(tree, at, Some(&n.text), settings),
+            None => settled_plan(tree, parent, None, settings),
         },
-        _ => action_plan(tree, parent, None, story, mood),
+        _ => settled_plan(tree, parent, None, settings),
     }
 }
 
@@ -145,7 +191,17 @@ pub fn action_plan(
     story: &StoryConfig,
     mood: Option<Mood>,
 ) -> Plan {
-    with_action(tree, at, plan_at(tree, at, story, mood), action, story)
+    settled_plan(tree, at, action, plan_settings(story, mood))
+}
+
+fn settled_plan(
+    tree: &StoryTree,
+    at: NodeId,
+    action: Option<&str>,
+    settings: PlanSettings,
+) -> Plan {
+    let speech = settings.speech;
+    with_action(tree, at, plan_at(tree, at, settings), action, speech)
 }
 
 /// [`action_plan`] for several actions at `at`, reading the story once.
@@ -156,24 +212,18 @@ pub fn action_plans(
     story: &StoryConfig,
     mood: Option<Mood>,
 ) -> Vec<Plan> {
-    let base = plan_at(tree, at, story, mood);
+    let settings = plan_settings(story, mood);
+    let speech = settings.speech;
+    let base = plan_at(tree, at, settings);
     actions
         .iter()
-        .map(|&action| with_action(tree, at, base.clone(), Some(action), story))
+        .map(|&action| with_action(tree, at, base.clone(), Some(action), speech))
         .collect()
 }
 
 /// The plan at `at` with no action yet.
-fn plan_at(tree: &StoryTree, at: NodeId, story: &StoryConfig, mood: Option<Mood>) -> Plan {
+fn plan_at(tree: &StoryTree, at: NodeId, settings: PlanSettings) -> Plan {
     let path = tree.path_to(at);
-    let recent = path
-        .iter()
-        .rev()
-        .filter_map(|&id| tree.node(id))
-        .filter(|n| n.role != Role::Player)
-        .take(3)
-        .map(|n| n.text.clone())
-        .collect();
     let mut world = Vec::new();
     for node in path.iter().filter_map(|&id| tree.node(id)) {
         match node.role {
@@ -182,23 +232,13 @@ fn plan_at(tree: &StoryTree, at: NodeId, story: &StoryConfig, mood: Option<Mood>
             Role::Narration => {}
         }
     }
-    let candidates = if mood.is_some() {
-        story.candidates.max(story.steering_candidates)
-    } else {
-        story.candidates
-    };
     Plan {
-        candidates,
-        rules: PassageRules {
-            min_chars: story.min_passage_chars,
-            max_chars: story.max_passage_chars,
-            ceiling_chars: story.max_passage_chars + story.max_passage_chars / 3,
-            bias: story.action_bias,
-        },
+        candidates: settings.candidates,
+        rules: settings.rules,
         action: None,
-        recent,
+        recent: recent_passages(tree, at),
         world,
-        mood: mood.map(Mood::target),
+        mood: settings.mood,
         speech: None,
     }
 }
@@ -211,14 +251,14 @@ fn with_action(
     at: NodeId,
     mut plan: Plan,
     action: Option<&str>,
-    story: &StoryConfig,
+    speech_frames: bool,
 ) -> Plan {
     let Some(action) = action else {
         return plan;
     };
     extend_world(&mut plan.world, action, true);
     plan.action = Some(action.to_string());
-    if story.speech_frames {
+    if speech_frames {
         let cast = cast_of(tree, at);
         if let Some(a) = address(action, &cast) {
             let path = tree.path_to(at);

@@ -8,7 +8,9 @@ use std::ops::{Deref, DerefMut};
 
 use serde::{Deserialize, Serialize};
 
+use super::provenance::Provenance;
 use crate::lm::LstmState;
+use crate::narrator::confidence::Confidence;
 use crate::sentiment::Sentiment;
 
 pub type NodeId = usize;
@@ -58,6 +60,14 @@ pub struct Node {
     pub tokens: usize,
     #[serde(default)]
     pub seconds: f32,
+    /// What wrote this passage (narration written by this version or
+    /// later); `None` for older sessions and imported transcripts. Boxed:
+    /// frames walk the nodes, and a small node keeps that fast.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Box<Provenance>>,
+    /// The model's surprisal and the passage's repetition (narration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
 }
 
 impl Node {
@@ -74,6 +84,8 @@ impl Node {
             choices: Vec::new(),
             tokens: 0,
             seconds: 0.0,
+            provenance: None,
+            confidence: None,
         }
     }
 }
@@ -105,6 +117,10 @@ pub enum InvalidTree {
     BadSentiment { turn: NodeId, score: f32 },
     #[error("turn {0} has a model state that is not finite")]
     NonFiniteState(NodeId),
+    #[error("turn {turn} has a surprisal of {bits} bits per character")]
+    BadSurprisal { turn: NodeId, bits: f32 },
+    #[error("turn {turn} has a repetition share of {share} (0 to 1)")]
+    BadRepetition { turn: NodeId, share: f32 },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -550,6 +566,19 @@ impl StoryTree {
             if let Some(state) = &n.state {
                 if !state.h.iter().chain(&state.c).all(|v| v.is_finite()) {
                     return Err(InvalidTree::NonFiniteState(i));
+                }
+            }
+            if let Some(c) = &n.confidence {
+                if let Some(bits) = c.surprisal_bits_per_char {
+                    if !(bits.is_finite() && bits >= 0.0) {
+                        return Err(InvalidTree::BadSurprisal { turn: i, bits });
+                    }
+                }
+                if !(0.0..=1.0).contains(&c.repetition) {
+                    return Err(InvalidTree::BadRepetition {
+                        turn: i,
+                        share: c.repetition,
+                    });
                 }
             }
         }

@@ -26,6 +26,9 @@ pub enum Action {
     Cancel,
     /// A new continuation of the current passage, beside the old one.
     Retry,
+    /// The selected passage again, with its stored seed and another
+    /// temperature, beside it.
+    Rewrite,
     /// Back to the turn before the player's last action (in the lyrics
     /// editor: the last change).
     Undo,

@@ -9,12 +9,14 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::engine::{CancelToken, Event, JobId, ModelSlot, Request};
 use crate::lm::LstmState;
+use crate::lm::SamplingConfig;
 use crate::narrator::address::{cast_list, talk_action, talk_command, TalkCommand};
 use crate::story::mood::next_mood;
 use crate::story::openings::OPENINGS;
 use crate::story::prompt::{
-    action_plans, action_starts, choice_ask, passage_plan, passage_start, state_of,
+    action_plans, action_starts, choice_ask, passage_start, plan_settings, plan_with, state_of,
 };
+use crate::story::provenance::{ModelId, Provenance};
 use crate::story::session::{sessions_dir, ModelStamp};
 use crate::story::{NodeId, Role, Session};
 
@@ -101,6 +103,9 @@ pub struct App {
     pub mood: Option<Mood>,
     pub model_label: String,
     pub model_stamp: ModelStamp,
+    /// The story model's name, weights hash and kernels, recorded with
+    /// every passage so it can be replayed.
+    pub model_id: ModelId,
     pub tokens_per_second: Option<f32>,
     pub size: (u16, u16),
     pub outbox: Vec<Request>,
@@ -123,11 +128,30 @@ pub struct App {
     pub talk_pick: Option<(usize, String)>,
     next_job: JobId,
     seed: u64,
+    /// Repetition counted for passages that stored none, in a read-only
+    /// review (see [`crate::review::confidence::count_missing`]).
+    pub counted_confidence:
+        std::collections::HashMap<NodeId, crate::narrator::confidence::Confidence>,
+    /// What the status line says when the passage being written is done
+    /// (a re-write names its seed and temperature).
+    done_status: Option<String>,
 }
 
 /// What read-only review says it offers (also when something is typed).
 pub const READ_ONLY_HINT: &str =
     "Read-only review: ↑/↓ select a turn, Enter jumps to it, q quits; nothing is typed here.";
+
+/// Temperatures the re-write key steps through, from the passage's own.
+pub const REWRITE_TEMPERATURES: [f32; 4] = [0.5, 0.8, 1.0, 1.2];
+
+/// The temperature after `t` in [`REWRITE_TEMPERATURES`] (wrapping).
+pub fn next_rewrite_temperature(t: f32) -> f32 {
+    REWRITE_TEMPERATURES
+        .iter()
+        .copied()
+        .find(|&x| x > t + 1e-3)
+        .unwrap_or(REWRITE_TEMPERATURES[0])
+}
 
 /// The longest input accepted; a larger paste is cut here.
 pub const MAX_INPUT_CHARS: usize = 2000;
@@ -152,6 +176,7 @@ impl App {
             mood: None,
             model_label,
             model_stamp,
+            model_id: ModelId::default(),
             tokens_per_second: None,
             size: (80, 24),
             outbox: Vec::new(),
@@ -169,6 +194,8 @@ impl App {
             talk_pick: None,
             next_job: 1,
             seed,
+            done_status: None,
+            counted_confidence: Default::default(),
         };
         app.session.title = "New story".into();
         app
@@ -210,6 +237,9 @@ impl App {
     pub fn open_read_only(&mut self, session: Session) {
         self.read_only = true;
         self.session = session;
+        // Passages that stored no confidence get their repetition counted
+        // once, so the pane flags a looping one in any story.
+        self.counted_confidence = crate::review::confidence::count_missing(&self.session.tree);
         self.mood = self.session.mood;
         self.stage = Stage::Playing;
         self.focus = Pane::Review;
@@ -377,18 +407,32 @@ impl App {
 
     /// Starts generating a narration child of `parent`. When `feed` is set,
     /// the parent's own text is read first (its state was not stored yet).
-    /// A passage written ahead for exactly this request is used instead of
-    /// asking the engine again.
+    /// A new passage draws a new seed. A passage written ahead for exactly
+    /// this request is used instead of asking the engine again.
     fn start_passage(&mut self, parent: NodeId, feed_parent: bool) {
-        let start = passage_start(&self.session.tree, parent, feed_parent);
-        let plan = passage_plan(&self.session.tree, parent, &self.config.story, self.mood);
         let seed = self.next_seed();
+        let sampling = self.config.sampling.clone();
+        self.start_passage_with(parent, feed_parent, seed, sampling);
+    }
+
+    /// [`Self::start_passage`] with the seed and sampling settings given;
+    /// what the passage is written with is recorded on its node.
+    fn start_passage_with(
+        &mut self,
+        parent: NodeId,
+        feed_parent: bool,
+        seed: u64,
+        sampling: SamplingConfig,
+    ) {
+        let start = passage_start(&self.session.tree, parent, feed_parent);
+        let settings = plan_settings(&self.config.story, self.mood);
+        let plan = plan_with(&self.session.tree, parent, settings.clone());
         let inputs = PassageInputs {
             state: start.state,
             context: start.context,
             prefix: start.prefix,
             plan,
-            sampling: self.config.sampling.clone(),
+            sampling: sampling.clone(),
             seed,
         };
         // Written ahead only for a choice answered from its turn.
@@ -404,6 +448,15 @@ impl App {
         let Ok(node) = self.session.tree.push(parent, Role::Narration, "") else {
             return;
         };
+        if let Some(mut n) = self.session.tree.node_mut(node) {
+            n.provenance = Some(Box::new(Provenance {
+                model: self.model_id.clone(),
+                seed,
+                sampling,
+                plan: settings,
+                stopped: false,
+            }));
+        }
         self.choices.clear();
         self.recommended.choice_reason = None;
         self.story_scroll = 0;
@@ -413,7 +466,11 @@ impl App {
             fed: start.fed,
         };
         match found {
-            Some(Found::Ready { fed, written }) => {
+            Some(Found::Ready {
+                fed,
+                measured,
+                written,
+            }) => {
                 self.stop_running_prewrites();
                 let job = self.next_job_id();
                 self.start_job(job, kind, CancelToken::default());
@@ -421,6 +478,9 @@ impl App {
                 // passage written after the pick.
                 if let Some(state) = fed {
                     self.on_engine(Event::Fed { job, state });
+                }
+                if let Some(confidence) = measured {
+                    self.on_engine(Event::Measured { job, confidence });
                 }
                 self.on_engine(Event::Token {
                     job,
@@ -439,13 +499,21 @@ impl App {
                     self.status = "Written while you read.".into();
                 }
             }
-            Some(Found::Running { job, cancel, fed }) => {
+            Some(Found::Running {
+                job,
+                cancel,
+                fed,
+                measured,
+            }) => {
                 // Still being written: that job becomes this passage's.
                 self.stop_running_prewrites();
                 self.start_job(job, kind, cancel);
                 self.written_ahead += 1;
                 if let Some(state) = fed {
                     self.on_engine(Event::Fed { job, state });
+                }
+                if let Some(confidence) = measured {
+                    self.on_engine(Event::Measured { job, confidence });
                 }
             }
             None => {
@@ -842,6 +910,7 @@ impl App {
                 }
             }
             Action::Retry => self.retry(),
+            Action::Rewrite => self.rewrite_selected(),
             Action::Undo => self.undo(),
             Action::Sibling(delta) => self.switch_sibling(delta),
             Action::FocusNext | Action::FocusPrev => {
@@ -989,6 +1058,49 @@ impl App {
         }
     }
 
+    /// Writes the selected passage again with its own seed and the next
+    /// temperature of [`REWRITE_TEMPERATURES`], beside it as an
+    /// alternative: the same draw of chance, hotter or cooler.
+    fn rewrite_selected(&mut self) {
+        if self.stage != Stage::Playing || self.read_only || self.busy() {
+            return;
+        }
+        let selected = self.selected_node().unwrap_or(self.session.tree.current());
+        let Some(node) = self.session.tree.node(selected) else {
+            return;
+        };
+        if node.role != Role::Narration {
+            self.status =
+                "Select a passage of the narrator's (↑/↓ in the review pane) to re-write it."
+                    .into();
+            return;
+        }
+        let Some(parent) = node.parent else {
+            return;
+        };
+        let turn = self.session.tree.path_to(selected).len();
+        let Some(made) = node.provenance.clone() else {
+            self.status = format!(
+                "Turn {turn} has no stored seed (written before passages kept one); Ctrl-R writes a new version."
+            );
+            return;
+        };
+        let from = made.sampling.temperature;
+        let to = next_rewrite_temperature(from);
+        let sampling = SamplingConfig {
+            temperature: to,
+            ..made.sampling
+        };
+        // The parent's state is stored once a passage followed it.
+        let feed_parent = self.state_of(parent).is_none();
+        self.start_passage_with(parent, feed_parent, made.seed, sampling);
+        self.status =
+            format!("Re-writing turn {turn}: its seed, temperature {to:.1} (was {from:.1})…");
+        self.done_status = Some(format!(
+            "Turn {turn} re-written: its seed at temperature {to:.1} (was {from:.1})."
+        ));
+    }
+
     fn undo(&mut self) {
         if self.stage != Stage::Playing || self.busy() {
             return;
@@ -1125,6 +1237,17 @@ impl App {
                     }
                 }
             }
+            Event::Measured { job, confidence } => {
+                if let Some(Job {
+                    kind: JobKind::Passage { node, .. },
+                    ..
+                }) = self.job.clone().filter(|j| j.id == job)
+                {
+                    if let Some(mut n) = self.session.tree.node_mut(node) {
+                        n.confidence = Some(confidence);
+                    }
+                }
+            }
             Event::Token { job, text } => {
                 if let Some(Job {
                     kind: JobKind::Passage { node, .. },
@@ -1159,6 +1282,7 @@ impl App {
                     return;
                 };
                 self.job = None;
+                let done_status = self.done_status.take();
                 if cancelled && text.trim().is_empty() {
                     self.drop_empty_passage(node);
                     return;
@@ -1168,6 +1292,9 @@ impl App {
                     n.state = Some(state);
                     n.tokens = tokens;
                     n.seconds = seconds;
+                    if let Some(p) = n.provenance.as_mut() {
+                        p.stopped = cancelled;
+                    }
                 }
                 if seconds > 0.0 {
                     self.tokens_per_second = Some(tokens as f32 / seconds);
@@ -1177,6 +1304,8 @@ impl App {
                 let before = before.and_then(|p| self.session.tree.node(p));
                 self.status = if cancelled {
                     "Stopped. What was written is kept; Ctrl-R writes another version.".into()
+                } else if let Some(said) = done_status {
+                    said
                 } else {
                     // The notice for a Chinese action stays beside its English passage.
                     before

@@ -295,7 +295,14 @@ pub static BINDINGS: &[Binding] = &[
         modes: STORY,
         keys: &[(ctrl('r'), Where::Anywhere), (plain('r'), Where::Panes)],
         action: |_| Action::Retry,
-        help: "retry: a new version of the last passage",
+        help: "retry: a new version of the last passage (a new seed)",
+        hint: None,
+    },
+    Binding {
+        modes: STORY,
+        keys: &[(ctrl('w'), Where::Anywhere), (plain('w'), Where::Panes)],
+        action: |_| Action::Rewrite,
+        help: "re-write the selected passage: its seed, the next temperature (0.5, 0.8, 1.0, 1.2)",
         hint: None,
     },
     Binding {

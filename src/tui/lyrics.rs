@@ -557,6 +557,7 @@ impl LyricsApp {
             Event::Fed { .. }
             | Event::Token { .. }
             | Event::Done { .. }
+            | Event::Measured { .. }
             | Event::Candidates { .. } => {}
         }
     }

@@ -71,6 +71,9 @@ pub fn run(
     if history && !matches!(start, Start::Review(_)) {
         app.use_history(crate::history::Store::in_data_dir());
     }
+    if let Some(model) = story.as_ref() {
+        app.model_id = crate::story::provenance::ModelId::of(model);
+    }
     match start {
         Start::New => {}
         Start::Resume(session, path) => app.update(Action::Resume(Box::new(session), path)),

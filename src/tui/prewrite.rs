@@ -8,6 +8,7 @@
 
 use crate::engine::{CancelToken, Event, JobId};
 use crate::lm::{LstmState, SamplingConfig};
+use crate::narrator::confidence::Confidence;
 use crate::narrator::Plan;
 use crate::story::NodeId;
 
@@ -61,6 +62,7 @@ pub enum Found {
     /// Written: the events a passage job would have received.
     Ready {
         fed: Option<LstmState>,
+        measured: Option<Confidence>,
         written: Written,
     },
     /// Still being written by `job`; its remaining events follow.
@@ -68,6 +70,7 @@ pub enum Found {
         job: JobId,
         cancel: CancelToken,
         fed: Option<LstmState>,
+        measured: Option<Confidence>,
     },
 }
 
@@ -78,6 +81,8 @@ struct Entry {
     cancel: CancelToken,
     /// The state after the choice's line, once the engine has read it.
     fed: Option<LstmState>,
+    /// The passage's surprisal and repetition, sent just before its end.
+    measured: Option<Confidence>,
     written: Option<Written>,
 }
 
@@ -99,6 +104,7 @@ impl Prewrites {
             job,
             cancel,
             fed: None,
+            measured: None,
             written: None,
         });
     }
@@ -136,12 +142,14 @@ impl Prewrites {
         Some(match e.written {
             Some(written) => Found::Ready {
                 fed: e.fed,
+                measured: e.measured,
                 written,
             },
             None => Found::Running {
                 job: e.job,
                 cancel: e.cancel,
                 fed: e.fed,
+                measured: e.measured,
             },
         })
     }
@@ -155,6 +163,7 @@ impl Prewrites {
             | Event::Done { job, .. }
             | Event::Candidates { job, .. }
             | Event::Song { job, .. }
+            | Event::Measured { job, .. }
             | Event::Error { job, .. } => *job,
         };
         let Some(at) = self.entries.iter().position(|e| e.job == job) else {
@@ -162,6 +171,7 @@ impl Prewrites {
         };
         match event {
             Event::Fed { state, .. } => self.entries[at].fed = Some(state),
+            Event::Measured { confidence, .. } => self.entries[at].measured = Some(confidence),
             Event::Done {
                 text,
                 state,

@@ -11,6 +11,7 @@ use ratatui::Frame;
 use super::story::sentiment_color;
 use super::{color, pane_block};
 use crate::review::branches::{other_branches, Kind};
+use crate::review::confidence;
 use crate::review::stats::{signed, stats, Stats};
 use crate::story::{Role, StoryTree};
 use crate::tui::app::{App, Pane};
@@ -26,23 +27,67 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let tree = &app.session.tree;
     let st = stats(tree);
     let chart_h = if inner.height >= 20 { 9 } else { 0 };
-    let stats_h = if inner.height >= 14 { 4 } else { 0 };
+    let stats_h = if inner.height >= 14 { 5 } else { 0 };
     let [list, chart, info] = Layout::vertical([
         Constraint::Min(2),
         Constraint::Length(chart_h),
         Constraint::Length(stats_h),
     ])
     .areas(inner);
-    render_turns(app, tree, frame, list);
+    // Once a frame: it reads every passage of the story.
+    let median = confidence::story_median(tree);
+    render_turns(app, tree, median, frame, list);
     if chart_h > 0 {
         render_arc(app, tree, &st, frame, chart);
     }
     if stats_h > 0 {
+        let [info, selected] =
+            Layout::vertical([Constraint::Length(4), Constraint::Length(1)]).areas(info);
         render_stats(&st, frame, info);
+        render_selected_confidence(app, tree, median, frame, selected);
     }
 }
 
-fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
+/// The selected passage's confidence in words, beside the story's median.
+fn render_selected_confidence(
+    app: &App,
+    tree: &StoryTree,
+    median: Option<f32>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let Some(&id) = tree.trail().get(app.review_selected) else {
+        return;
+    };
+    let Some((c, flag)) = confidence::stored(tree, id, &app.counted_confidence, median) else {
+        return;
+    };
+    let bits = c
+        .surprisal_bits_per_char
+        .map_or("– bits/ch".into(), |b| format!("{b:.2} bits/ch"));
+    // The flag first, so a narrow pane still shows it; the median when it fits.
+    let mut spans = vec![Span::raw(format!("#{} ", app.review_selected + 1))];
+    if let Some(f) = flag {
+        spans.push(Span::styled(
+            format!("{} ", f.label()),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    spans.push(Span::raw(format!(
+        "{bits} rep {:.0}%",
+        c.repetition * 100.0
+    )));
+    if let Some(m) = median {
+        let said: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let more = format!(" (median {m:.2})");
+        if said + more.chars().count() <= area.width as usize {
+            spans.push(Span::raw(more));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_turns(app: &App, tree: &StoryTree, median: Option<f32>, frame: &mut Frame, area: Rect) {
     // The turns after the current one (left by a rewind) are listed dimmed,
     // so they can be selected and returned to.
     let branch = tree.trail();
@@ -72,7 +117,21 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
             |s| format!("{:>4}", signed(s.score, 1)),
         );
         let head = format!("{:>3} {icon}{alt} ", i + 1);
-        let room = (area.width as usize).saturating_sub(head.chars().count() + 7);
+        // The narrator's passages: surprisal and repetition where they were
+        // measured (a transcript's take no room), and a flag mark.
+        let conf =
+            confidence::stored(tree, id, &app.counted_confidence, median).map(|(c, flag)| {
+                let figures = c.surprisal_bits_per_char.map_or(String::new(), |b| {
+                    format!("{b:>4.2} {:>3.0}%", c.repetition * 100.0)
+                });
+                (figures, flag.map(|f| f.mark()))
+            });
+        let conf = conf.filter(|(figures, mark)| !figures.is_empty() || mark.is_some());
+        let conf_w = conf.as_ref().map_or(0, |(t, _)| {
+            let n = t.chars().count();
+            n + usize::from(n > 0) + 2
+        });
+        let room = (area.width as usize).saturating_sub(head.chars().count() + 7 + conf_w);
         let words = wrap(&crate::review::stats::first_words(&n.text, 10), room.max(1))
             .into_iter()
             .next()
@@ -86,10 +145,21 @@ fn render_turns(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
         } else if i == sel {
             style = style.add_modifier(Modifier::BOLD);
         }
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled("●", Style::default().fg(sentiment_color(app, n.sentiment))),
-            Span::styled(format!("{head}{score} {words}"), style),
-        ]));
+            Span::styled(format!("{head}{score} "), style),
+        ];
+        if let Some((figures, mark)) = conf {
+            if !figures.is_empty() {
+                spans.push(Span::styled(figures + " ", style.fg(Color::DarkGray)));
+            }
+            spans.push(Span::styled(
+                format!("{} ", mark.unwrap_or(' ')),
+                style.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ));
+        }
+        spans.push(Span::styled(words, style));
+        lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
