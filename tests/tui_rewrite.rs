@@ -12,18 +12,18 @@ use fabula::story::{NodeId, Role};
 use fabula::tui::action::Action;
 use fabula::tui::app::{next_rewrite_temperature, App, Pane};
 
+/// Without passages written ahead for the choices: these tests read the
+/// one request a retry or re-write sends (`tests/prewrite.rs` covers those).
 fn app(dir: &std::path::Path) -> App {
-    let mut app = App::new(
-        Config::default(),
-        "test 1x4".into(),
-        ModelStamp::default(),
-        1,
-    );
+    let mut config = Config::default();
+    config.story.prewrite_choices = false;
+    let mut app = App::new(config, "test 1x4".into(), ModelStamp::default(), 1);
     app.data_dir = dir.join("sessions");
     app.model_id = ModelId {
         name: "test".into(),
         weights: "sha256:0123456789abcdef".into(),
         kernels: "portable".into(),
+        format: "f32".into(),
     };
     app
 }

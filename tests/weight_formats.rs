@@ -26,7 +26,7 @@ fn heldout_sample(dir: &Path) -> PathBuf {
     let path = dir.join("heldout.txt");
     std::fs::File::create(&path)
         .unwrap()
-        .write_all(full[..cut].as_bytes())
+        .write_all(&full.as_bytes()[..cut])
         .unwrap();
     path
 }

@@ -131,6 +131,11 @@ mod avx2 {
 
     use super::{check, stream_groups};
 
+    /// [`super::gemv_bf16_generic`] with AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The processor must have AVX2 and FMA (a [`crate::lm::kernels::Kernels`]
+    /// is only made for a level it runs).
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn gemv_bf16_avx2(
         w: &[u16],
@@ -149,6 +154,10 @@ mod avx2 {
         }
     }
 
+    /// [`super::gemv_i8_generic`] with AVX2 and FMA.
+    ///
+    /// # Safety
+    /// As [`gemv_bf16_avx2`].
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn gemv_i8_avx2(
         q: &[i8],

@@ -258,6 +258,16 @@ mod tests {
                 state: LstmState::zeros(1, 2)
             })
             .is_none());
+        let measured = Confidence {
+            surprisal_bits_per_char: Some(0.4),
+            repetition: 0.0,
+        };
+        assert!(p
+            .on_event(Event::Measured {
+                job: 7,
+                confidence: measured
+            })
+            .is_none());
         assert!(p.on_event(done(7, "You look.", false)).is_none());
         assert_eq!(p.counts(), (1, 1));
         // Another job's event is not taken.
@@ -265,8 +275,13 @@ mod tests {
         // Another seed is another passage.
         assert!(p.take(&key("look", 2)).is_none());
         match p.take(&key("look", 1)) {
-            Some(Found::Ready { fed, written }) => {
+            Some(Found::Ready {
+                fed,
+                measured: m,
+                written,
+            }) => {
                 assert!(fed.is_some());
+                assert_eq!(m, Some(measured));
                 assert_eq!(written.text, "You look.");
             }
             other => panic!("{other:?}"),
