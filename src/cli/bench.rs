@@ -52,6 +52,11 @@ pub struct BenchArgs {
     /// With --frames: turns on the synthetic story's branch.
     #[arg(long, default_value_t = 10_000, requires = "frames")]
     pub turns: usize,
+    /// Hidden units of the random-weight reference model (2 layers); 512 is
+    /// the PyTorch reference's shape, larger ones show where weights leave
+    /// the caches.
+    #[arg(long, default_value_t = 512)]
+    pub reference_hidden: usize,
     /// Weight formats whose sampling speed is measured (f32, bf16, int8).
     #[arg(long, value_delimiter = ',', default_value = "f32,bf16,int8")]
     pub weights: Vec<WeightFormat>,
@@ -214,11 +219,14 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 /// A 2x512 model with random weights, the shape the PyTorch reference uses.
-fn reference_model(dir: &std::path::Path) -> anyhow::Result<(PathBuf, InferenceModel)> {
+fn reference_model(
+    dir: &std::path::Path,
+    hidden: usize,
+) -> anyhow::Result<(PathBuf, InferenceModel)> {
     let hyper = HyperParams {
         vocab_size: 96,
         embed_dim: 128,
-        hidden_size: 512,
+        hidden_size: hidden,
         layers: 2,
         dropout: 0.2,
     };
@@ -233,7 +241,7 @@ fn reference_model(dir: &std::path::Path) -> anyhow::Result<(PathBuf, InferenceM
     let card = crate::lm::ModelCard {
         format: crate::lm::card::CARD_FORMAT.into(),
         format_version: crate::lm::card::CARD_VERSION,
-        name: "reference-2x512".into(),
+        name: format!("reference-2x{hidden}"),
         description: "random weights, benchmark shape".into(),
         hyper,
         vocab: vocab.entries(),
@@ -410,7 +418,16 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     }
     let dir = tempfile_dir()?;
-    let (reference_path, reference) = reference_model(&dir)?;
+    anyhow::ensure!(
+        (1..=4096).contains(&args.reference_hidden),
+        "--reference-hidden must be 1 to 4096"
+    );
+    anyhow::ensure!(
+        args.reference_hidden == 512 || !args.compare,
+        "--compare measures the 2x512 shape the PyTorch reference runs; leave --reference-hidden at 512"
+    );
+    let (reference_path, reference) = reference_model(&dir, args.reference_hidden)?;
+    let ref_name = format!("reference-2x{}", args.reference_hidden);
     // Each format's speed beside the read bandwidth at its own size: weights
     // that fit in a cache are limited by that cache, not by DRAM.
     let mut format_rows = Vec::new();
@@ -421,7 +438,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             .iter()
             .filter_map(|m| Some((m.clone(), crate::paths::resolve_model(m).ok()?)))
             .collect();
-        paths.push(("reference-2x512".into(), reference_path.clone()));
+        paths.push((ref_name.clone(), reference_path.clone()));
         for (name, path) in &paths {
             println!("{name}:");
             format_rows.extend(measure_formats(name, path, &args));
@@ -436,7 +453,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             eprintln!("round {round} of {rounds}");
         }
         reference_rows.push(measure(
-            "reference-2x512",
+            &ref_name,
             &reference,
             &args,
             bandwidth,
@@ -477,7 +494,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         kv.push(format!("{}_train_tok_s={:.0}", r.name, r.train));
     }
     for r in &format_rows {
-        let key = format!("{}_{}", r.model.replace("reference-2x512", "ref"), r.format);
+        let model = if r.model == ref_name { "ref" } else { &r.model };
+        let key = format!("{model}_{}", r.format);
         kv.push(format!("{key}_batch1_tok_s={:.0}", r.batch1));
         kv.push(format!("{key}_batch4_tok_s={:.0}", r.batch4));
         kv.push(format!("{key}_limit_tok_s={:.0}", r.limit()));
