@@ -452,13 +452,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         if rounds > 1 {
             eprintln!("round {round} of {rounds}");
         }
-        reference_rows.push(measure(
-            &ref_name,
-            &reference,
-            &args,
-            bandwidth,
-            device,
-        ));
+        reference_rows.push(measure(&ref_name, &reference, &args, bandwidth, device));
         if args.compare {
             torch_runs.push(run_anchor(&args)?);
         }

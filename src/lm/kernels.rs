@@ -362,7 +362,7 @@ unsafe fn rows_avx512<const N: usize>(
 ) {
     use std::arch::x86_64::*;
     let rows = bias.len();
-    check_shapes(w, cols, rows, xs, out, N);
+    check_shapes(w.len(), cols, rows, xs, out, N);
     let whole32 = cols / 32 * 32;
     let whole16 = cols / 16 * 16;
     let tail = cols - whole16;
@@ -419,7 +419,7 @@ unsafe fn row_groups_avx512<const R: usize>(
 ) {
     use std::arch::x86_64::*;
     let rows = bias.len();
-    check_shapes(w, cols, rows, xs, out, 4);
+    check_shapes(w.len(), cols, rows, xs, out, 4);
     let whole16 = cols / 16 * 16;
     let tail = cols - whole16;
     let tail_mask: __mmask16 = ((1u32 << tail) - 1) as __mmask16;
@@ -482,7 +482,7 @@ unsafe fn rows_avx2<const N: usize>(
 ) {
     use std::arch::x86_64::*;
     let rows = bias.len();
-    check_shapes(w, cols, rows, xs, out, N);
+    check_shapes(w.len(), cols, rows, xs, out, N);
     let whole16 = cols / 16 * 16;
     let whole8 = cols / 8 * 8;
     let x: [*const f32; N] = std::array::from_fn(|b| xs[b].as_ptr());
@@ -547,7 +547,7 @@ fn rows_n<const N: usize>(
     out: &mut [&mut [f32]],
 ) {
     let rows = bias.len();
-    check_shapes(w, cols, rows, xs, out, N);
+    check_shapes(w.len(), cols, rows, xs, out, N);
     let whole = cols / 8 * 8;
     let x: [&[f32]; N] = std::array::from_fn(|b| &xs[b][..cols]);
     for r in 0..rows {
@@ -578,11 +578,15 @@ fn rows_n<const N: usize>(
 }
 
 /// The kernels' bounds, checked once per call so the inner loops need none.
-fn check_shapes(w: &[f32], cols: usize, rows: usize, xs: &[&[f32]], out: &[&mut [f32]], n: usize) {
-    assert!(
-        w.len() >= rows * cols,
-        "weight matrix smaller than rows x cols"
-    );
+pub(super) fn check_shapes(
+    len: usize,
+    cols: usize,
+    rows: usize,
+    xs: &[&[f32]],
+    out: &[&mut [f32]],
+    n: usize,
+) {
+    assert!(len >= rows * cols, "weight matrix smaller than rows x cols");
     assert!(
         xs.len() >= n && out.len() >= n,
         "fewer inputs than the kernel width"

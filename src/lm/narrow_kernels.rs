@@ -9,24 +9,10 @@
 //! inputs to bf16 or int8; they are not used (and could not be tested on
 //! the machines this was built on), so the inputs stay f32 everywhere.
 
-use super::kernels::stream_groups;
+use super::kernels::{check_shapes as check, stream_groups};
 
 pub type GemvBf16Fn = unsafe fn(&[u16], usize, &[f32], &[&[f32]], &mut [&mut [f32]]);
 pub type GemvI8Fn = unsafe fn(&[i8], &[f32], usize, &[f32], &[&[f32]], &mut [&mut [f32]]);
-
-fn check(len: usize, cols: usize, rows: usize, xs: &[&[f32]], out: &[&mut [f32]], n: usize) {
-    assert!(len >= rows * cols, "weight matrix smaller than rows x cols");
-    assert!(
-        xs.len() >= n && out.len() >= n,
-        "fewer inputs than the kernel width"
-    );
-    for (x, o) in xs.iter().zip(out.iter()).take(n) {
-        assert!(
-            x.len() >= cols && o.len() >= rows,
-            "input or output too short"
-        );
-    }
-}
 
 /// `out[b][r] = bias[r] + dot(w[r], xs[b])`, `w` in bf16.
 pub fn gemv_bf16_generic(

@@ -200,12 +200,7 @@ pub fn narrate(
         }
         None => (String::new(), start.clone()),
     };
-    let confidence = confidence::Confidence {
-        surprisal_bits_per_char: candidates
-            .get(chosen)
-            .and_then(|c| confidence::bits_per_char(c.score.log_prob)),
-        repetition: candidates.get(chosen).map_or(0.0, |c| c.score.repetition),
-    };
+    let confidence = kept_confidence(&candidates, chosen);
     Narration {
         text,
         state,
@@ -214,6 +209,15 @@ pub fn narrate(
         chosen,
         candidates,
         confidence,
+    }
+}
+
+/// The surprisal and repetition of the kept candidate.
+fn kept_confidence(candidates: &[Candidate], chosen: usize) -> confidence::Confidence {
+    let kept = candidates.get(chosen);
+    confidence::Confidence {
+        surprisal_bits_per_char: kept.and_then(|c| confidence::bits_per_char(c.score.log_prob)),
+        repetition: kept.map_or(0.0, |c| c.score.repetition),
     }
 }
 

@@ -504,12 +504,7 @@ pub fn narrate(
         _ => (String::new(), start.clone()),
     };
     // Measured on the words the model wrote, not the app's frame.
-    let confidence = super::confidence::Confidence {
-        surprisal_bits_per_char: candidates
-            .get(chosen)
-            .and_then(|c| super::confidence::bits_per_char(c.score.log_prob)),
-        repetition: candidates.get(chosen).map_or(0.0, |c| c.score.repetition),
-    };
+    let confidence = super::kept_confidence(&candidates, chosen);
     Narration {
         text,
         state,
