@@ -261,7 +261,7 @@ fn with_action(
     if speech_frames {
         let cast = cast_of(tree, at);
         if let Some(a) = address(action, &cast) {
-            let path = tree.path_to(at);
+            let path = cast_window(tree, at);
             let texts = path
                 .iter()
                 .filter_map(|&id| tree.node(id))
@@ -278,12 +278,29 @@ fn with_action(
     plan
 }
 
-/// The characters of the story up to `node` (its opening, passages and
-/// actions), the most recently named first, except that the one the
-/// player spoke to in their last three actions comes first: a line of
-/// speech with no addressee goes on with the conversation.
-pub fn cast_of(tree: &StoryTree, node: NodeId) -> Vec<Character> {
+/// How many turns back the cast is read: a character not named in that
+/// many turns has left the scene, and reading a 10,000-turn story whole
+/// for every action (and every choice written ahead) would stall the app.
+pub const CAST_TURNS: usize = 120;
+
+/// The opening and the last [`CAST_TURNS`] turns up to `node`, in order.
+fn cast_window(tree: &StoryTree, node: NodeId) -> Vec<NodeId> {
     let path = tree.path_to(node);
+    let recent = path.len().saturating_sub(CAST_TURNS).max(1);
+    path.iter()
+        .take(1)
+        .chain(path.get(recent..).unwrap_or_default())
+        .copied()
+        .collect()
+}
+
+/// The characters of the story up to `node` (its opening and its last
+/// [`CAST_TURNS`] passages and actions), the most recently named first,
+/// except that the one the player spoke to in their last three actions
+/// comes first: a line of speech with no addressee goes on with the
+/// conversation.
+pub fn cast_of(tree: &StoryTree, node: NodeId) -> Vec<Character> {
+    let path = cast_window(tree, node);
     let mut cast = characters::of_story(
         path.iter()
             .filter_map(|&id| tree.node(id))
@@ -368,6 +385,32 @@ pub fn choice_ask(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cast_is_read_from_the_opening_and_the_recent_turns_only() {
+        let mut t = StoryTree::new("You wake on the ship. The captain watches you.");
+        let mut at = 0;
+        at = t.push(at, Role::Player, "look").unwrap();
+        at = t
+            .push(at, Role::Narration, "Mara waits by the rail.")
+            .unwrap();
+        for _ in 0..CAST_TURNS {
+            at = t.push(at, Role::Player, "wait").unwrap();
+            at = t.push(at, Role::Narration, "The sea is calm.").unwrap();
+        }
+        let names = |t: &StoryTree, at| -> Vec<String> {
+            cast_of(t, at).into_iter().map(|c| c.name).collect()
+        };
+        let early = t.branch()[2];
+        assert!(names(&t, early).iter().any(|n| n == "Mara"));
+        // Mara was named more than CAST_TURNS turns ago; the opening's
+        // captain is always known.
+        let late = names(&t, at);
+        assert!(!late.iter().any(|n| n == "Mara"), "{late:?}");
+        assert!(late.iter().any(|n| n.contains("captain")), "{late:?}");
+        at = t.push(at, Role::Narration, "Mara comes back.").unwrap();
+        assert!(names(&t, at).iter().any(|n| n == "Mara"));
+    }
 
     #[test]
     fn an_action_not_yet_taken_starts_and_plans_as_one_in_the_tree() {
