@@ -161,6 +161,21 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The request this event answers.
+    pub fn job(&self) -> JobId {
+        match self {
+            Event::Fed { job, .. }
+            | Event::Token { job, .. }
+            | Event::Done { job, .. }
+            | Event::Candidates { job, .. }
+            | Event::Measured { job, .. }
+            | Event::Song { job, .. }
+            | Event::Error { job, .. } => *job,
+        }
+    }
+}
+
 /// The UI's handle on the engine thread.
 pub struct EngineHandle {
     requests: mpsc::Sender<Request>,

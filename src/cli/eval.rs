@@ -150,6 +150,46 @@ pub(super) fn parse_script(text: &str) -> anyhow::Result<Vec<Story>> {
     Ok(stories)
 }
 
+/// A play script's stories, the configuration the variants start from, and
+/// the model; prints the model's file and makes the transcripts folder.
+pub(super) fn load_script(
+    args: &EvalArgs,
+    script: &std::path::Path,
+) -> anyhow::Result<(
+    Vec<Story>,
+    crate::config::Config,
+    std::sync::Arc<crate::lm::InferenceModel>,
+)> {
+    let text = crate::fsutil::read_text_file(script, 16 << 20)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
+    let stories = parse_script(&text).map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
+    let (mut config, _) = crate::config::Config::load(args.config.as_deref())?;
+    // A script types its actions: passages written ahead for the choices
+    // would only take time from the passages measured.
+    config.story.prewrite_choices = false;
+    let path = crate::paths::resolve_model(&args.model)?;
+    let model = std::sync::Arc::new(crate::lm::InferenceModel::load(&path)?);
+    println!("model={}", model.files.weights.display());
+    if let Some(dir) = &args.transcripts {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    }
+    Ok((stories, config, model))
+}
+
+/// Writes a variant's transcript into `--transcripts`, when given.
+pub(super) fn save_transcript(
+    args: &EvalArgs,
+    name: &str,
+    transcript: &[u8],
+) -> anyhow::Result<()> {
+    if let Some(dir) = &args.transcripts {
+        let file = dir.join(name);
+        std::fs::write(&file, transcript)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    }
+    Ok(())
+}
+
 fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
     use std::sync::Arc;
 
@@ -157,16 +197,7 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
     use crate::narrator::quality::Quality;
     use crate::narrator::words::extend_world;
 
-    let text = crate::fsutil::read_text_file(script, 16 << 20)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
-    let stories = parse_script(&text).map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
-    let (config, _) = crate::config::Config::load(args.config.as_deref())?;
-    let path = crate::paths::resolve_model(&args.model)?;
-    let model = Arc::new(crate::lm::InferenceModel::load(&path)?);
-    println!("model={}", model.files.weights.display());
-    if let Some(dir) = &args.transcripts {
-        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-    }
+    let (stories, config, model) = load_script(args, script)?;
     let default_variants = ["single", "bias", "rerank", "shipped"].map(String::from);
     let variants = if args.variants.is_empty() {
         &default_variants[..]
@@ -175,9 +206,6 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
     };
     for variant in variants {
         let mut cfg = config.clone();
-        // The script types its actions: passages written ahead for the
-        // choices would only take time from the passages measured.
-        cfg.story.prewrite_choices = false;
         match variant.as_str() {
             "single" => {
                 cfg.story.candidates = 1;
@@ -218,11 +246,7 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
             cfg.story.action_bias,
             quality.line()
         );
-        if let Some(dir) = &args.transcripts {
-            let file = dir.join(format!("{variant}.txt"));
-            std::fs::write(&file, &transcript)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        }
+        save_transcript(args, &format!("{variant}.txt"), &transcript)?;
     }
     Ok(())
 }

@@ -7,9 +7,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::eval::{parse_script, EvalArgs};
+use super::eval::{load_script, save_transcript, EvalArgs};
 use super::headless::{Headless, Opening};
 use crate::narrator::address::address;
+use crate::narrator::quality::share;
 use crate::narrator::speech::judge;
 use crate::narrator::words;
 use crate::story::prompt::cast_of;
@@ -57,41 +58,24 @@ impl TalkQuality {
         }
     }
 
-    fn share(a: usize, b: usize) -> f64 {
-        if b == 0 {
-            0.0
-        } else {
-            a as f64 / b as f64
-        }
-    }
-
     /// `key=value` pairs, one line.
     pub fn line(&self) -> String {
         format!(
             "addresses={} quoted={:.3} quoted_attributed={:.3} other_speaker={:.3} questions={} takes_up_word={:.3} mid_sentence={:.3} dictionary={:.3}",
             self.addresses,
-            Self::share(self.quoted, self.addresses),
-            Self::share(self.quoted_attributed, self.addresses),
-            Self::share(self.other_speaker, self.addresses),
+            share(self.quoted, self.addresses),
+            share(self.quoted_attributed, self.addresses),
+            share(self.other_speaker, self.addresses),
             self.with_question,
-            Self::share(self.takes_up, self.with_question),
-            Self::share(self.mid_sentence, self.addresses),
-            Self::share(self.dictionary_words, self.words),
+            share(self.takes_up, self.with_question),
+            share(self.mid_sentence, self.addresses),
+            share(self.dictionary_words, self.words),
         )
     }
 }
 
 pub fn run(args: &EvalArgs, script: &Path) -> anyhow::Result<()> {
-    let text = crate::fsutil::read_text_file(script, 16 << 20)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
-    let stories = parse_script(&text).map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
-    let (config, _) = crate::config::Config::load(args.config.as_deref())?;
-    let path = crate::paths::resolve_model(&args.model)?;
-    let model = Arc::new(crate::lm::InferenceModel::load(&path)?);
-    println!("model={}", model.files.weights.display());
-    if let Some(dir) = &args.transcripts {
-        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-    }
+    let (stories, config, model) = load_script(args, script)?;
     let default_variants = ["narrator", "frame", "shipped"].map(String::from);
     let variants = if args.variants.is_empty() {
         &default_variants[..]
@@ -136,11 +120,7 @@ pub fn run(args: &EvalArgs, script: &Path) -> anyhow::Result<()> {
             cfg.story.speech_frames,
             quality.line()
         );
-        if let Some(dir) = &args.transcripts {
-            let file = dir.join(format!("talk-{variant}.txt"));
-            std::fs::write(&file, &transcript)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        }
+        save_transcript(args, &format!("talk-{variant}.txt"), &transcript)?;
     }
     Ok(())
 }

@@ -105,24 +105,7 @@ pub fn training_tokens_per_second(
 /// the caches, split over `threads` threads as the sampling kernels split
 /// their weights. Best of five.
 pub fn memory_read_bandwidth(threads: usize) -> f64 {
-    let len = 64 << 20; // 256 MB of f32
-    let data = vec![1.0f32; len];
-    let threads = threads.max(1);
-    let mut best = 0.0f64;
-    for _ in 0..5 {
-        let t = Instant::now();
-        let total: f32 = std::thread::scope(|s| {
-            let parts: Vec<_> = data
-                .chunks(len.div_ceil(threads))
-                .map(|c| s.spawn(move || super::kernels::Kernels::active().sum(c)))
-                .collect();
-            parts.into_iter().map(|p| p.join().unwrap_or(0.0)).sum()
-        });
-        let secs = t.elapsed().as_secs_f64();
-        std::hint::black_box(total);
-        best = best.max((len * 4) as f64 / secs);
-    }
-    best
+    cache_read_bandwidth(256 << 20, threads)
 }
 
 /// Read bandwidth in bytes per second for a buffer of `bytes`, read again

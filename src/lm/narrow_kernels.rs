@@ -22,14 +22,7 @@ pub fn gemv_bf16_generic(
     xs: &[&[f32]],
     out: &mut [&mut [f32]],
 ) {
-    for (start, n) in stream_groups(xs.len()) {
-        let (group, outs) = (&xs[start..start + n], &mut out[start..start + n]);
-        match n {
-            4 => rows_generic::<4, u16>(w, None, cols, bias, group, outs),
-            2 => rows_generic::<2, u16>(w, None, cols, bias, group, outs),
-            _ => rows_generic::<1, u16>(w, None, cols, bias, group, outs),
-        }
-    }
+    groups_generic(w, None, cols, bias, xs, out);
 }
 
 /// `out[b][r] = bias[r] + scale[r] * dot(q[r], xs[b])`.
@@ -41,12 +34,28 @@ pub fn gemv_i8_generic(
     xs: &[&[f32]],
     out: &mut [&mut [f32]],
 ) {
+    groups_generic(q, Some(scale), cols, bias, xs, out);
+}
+
+/// The streams in groups of the kernel widths (four, two, one).
+#[inline(always)]
+fn groups_generic<T: Widen>(
+    w: &[T],
+    scale: Option<&[f32]>,
+    cols: usize,
+    bias: &[f32],
+    xs: &[&[f32]],
+    out: &mut [&mut [f32]],
+) {
+    if let Some(s) = scale {
+        assert!(s.len() >= bias.len(), "one scale per row");
+    }
     for (start, n) in stream_groups(xs.len()) {
         let (group, outs) = (&xs[start..start + n], &mut out[start..start + n]);
         match n {
-            4 => rows_generic::<4, i8>(q, Some(scale), cols, bias, group, outs),
-            2 => rows_generic::<2, i8>(q, Some(scale), cols, bias, group, outs),
-            _ => rows_generic::<1, i8>(q, Some(scale), cols, bias, group, outs),
+            4 => rows_generic::<4, T>(w, scale, cols, bias, group, outs),
+            2 => rows_generic::<2, T>(w, scale, cols, bias, group, outs),
+            _ => rows_generic::<1, T>(w, scale, cols, bias, group, outs),
         }
     }
 }
@@ -81,9 +90,6 @@ fn rows_generic<const N: usize, T: Widen>(
 ) {
     let rows = bias.len();
     check(w.len(), cols, rows, xs, out, N);
-    if let Some(s) = scale {
-        assert!(s.len() >= rows, "one scale per row");
-    }
     let whole = cols / 8 * 8;
     let x: [&[f32]; N] = std::array::from_fn(|b| &xs[b][..cols]);
     for r in 0..rows {
@@ -130,14 +136,7 @@ mod avx2 {
         xs: &[&[f32]],
         out: &mut [&mut [f32]],
     ) {
-        for (start, n) in stream_groups(xs.len()) {
-            let (group, outs) = (&xs[start..start + n], &mut out[start..start + n]);
-            match n {
-                4 => rows::<4, Bf16>(w.as_ptr(), w.len(), None, cols, bias, group, outs),
-                2 => rows::<2, Bf16>(w.as_ptr(), w.len(), None, cols, bias, group, outs),
-                _ => rows::<1, Bf16>(w.as_ptr(), w.len(), None, cols, bias, group, outs),
-            }
-        }
+        groups::<Bf16>(w, None, cols, bias, xs, out);
     }
 
     /// [`super::gemv_i8_generic`] with AVX2 and FMA.
@@ -153,14 +152,28 @@ mod avx2 {
         xs: &[&[f32]],
         out: &mut [&mut [f32]],
     ) {
-        assert!(scale.len() >= bias.len(), "one scale per row");
+        groups::<I8>(q, Some(scale), cols, bias, xs, out);
+    }
+
+    /// The streams in groups of the kernel widths (four, two, one).
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn groups<L: Load16>(
+        w: &[L::Elem],
+        scale: Option<&[f32]>,
+        cols: usize,
+        bias: &[f32],
+        xs: &[&[f32]],
+        out: &mut [&mut [f32]],
+    ) {
+        if let Some(s) = scale {
+            assert!(s.len() >= bias.len(), "one scale per row");
+        }
         for (start, n) in stream_groups(xs.len()) {
             let (group, outs) = (&xs[start..start + n], &mut out[start..start + n]);
-            let s = Some(scale);
             match n {
-                4 => rows::<4, I8>(q.as_ptr(), q.len(), s, cols, bias, group, outs),
-                2 => rows::<2, I8>(q.as_ptr(), q.len(), s, cols, bias, group, outs),
-                _ => rows::<1, I8>(q.as_ptr(), q.len(), s, cols, bias, group, outs),
+                4 => rows::<4, L>(w, scale, cols, bias, group, outs),
+                2 => rows::<2, L>(w, scale, cols, bias, group, outs),
+                _ => rows::<1, L>(w, scale, cols, bias, group, outs),
             }
         }
     }
@@ -224,10 +237,8 @@ mod avx2 {
     /// Two accumulators per stream hide the FMA latency; each 16 weights
     /// are widened once for all N streams.
     #[target_feature(enable = "avx2,fma")]
-    #[allow(clippy::too_many_arguments)]
     unsafe fn rows<const N: usize, L: Load16>(
-        w: *const L::Elem,
-        len: usize,
+        w: &[L::Elem],
         scale: Option<&[f32]>,
         cols: usize,
         bias: &[f32],
@@ -235,15 +246,15 @@ mod avx2 {
         out: &mut [&mut [f32]],
     ) {
         let rows = bias.len();
-        check(len, cols, rows, xs, out, N);
+        check(w.len(), cols, rows, xs, out, N);
         let whole16 = cols / 16 * 16;
         let x: [*const f32; N] = std::array::from_fn(|b| xs[b].as_ptr());
         for r in 0..rows {
-            let row = w.add(r * cols);
+            let row = w.as_ptr().add(r * cols);
             let mut a0: [__m256; N] = [_mm256_setzero_ps(); N];
             let mut a1: [__m256; N] = [_mm256_setzero_ps(); N];
             let mut k = 0;
-            // SAFETY (all loads): k + 16 <= cols, within the row (len >=
+            // SAFETY (all loads): k + 16 <= cols, within the row (w.len() >=
             // rows * cols) and every x[b] (checked above).
             while k < whole16 {
                 let (w0, w1) = L::load16(row.add(k));

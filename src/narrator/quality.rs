@@ -105,33 +105,33 @@ impl Quality {
             .count();
     }
 
-    fn share(a: usize, b: usize) -> f64 {
-        if b == 0 {
-            0.0
-        } else {
-            a as f64 / b as f64
-        }
-    }
-
     /// `key=value` pairs, one line.
     pub fn line(&self) -> String {
         format!(
             "passages={} uptake={:.3} object_uptake={:.3} in_world={:.3} archaic={:.3} mid_sentence={:.3} player_lines={} dictionary={:.3} choice_turns={:.3} clean_choices={:.3} mean_chars={:.0}",
             self.passages,
-            Self::share(self.taken_up, self.answering),
-            Self::share(self.objects_taken_up, self.with_objects),
-            Self::share(self.in_world, self.passages),
-            Self::share(self.archaic, self.passages),
-            Self::share(self.mid_sentence, self.passages),
+            share(self.taken_up, self.answering),
+            share(self.objects_taken_up, self.with_objects),
+            share(self.in_world, self.passages),
+            share(self.archaic, self.passages),
+            share(self.mid_sentence, self.passages),
             self.player_lines,
-            Self::share(self.dictionary_words, self.words),
-            Self::share(self.turns_with_choices, self.turns),
-            Self::share(self.clean_choices, self.choices),
-            Self::share(self.chars, self.passages),
+            share(self.dictionary_words, self.words),
+            share(self.turns_with_choices, self.turns),
+            share(self.clean_choices, self.choices),
+            share(self.chars, self.passages),
         )
     }
 }
 
+/// `a / b`, 0 when there is nothing to share out.
+pub fn share(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,15 +157,7 @@ impl Prewrites {
     /// Takes the engine's event when it is for a passage written ahead;
     /// any other event is given back.
     pub fn on_event(&mut self, event: Event) -> Option<Event> {
-        let job = match &event {
-            Event::Fed { job, .. }
-            | Event::Token { job, .. }
-            | Event::Done { job, .. }
-            | Event::Candidates { job, .. }
-            | Event::Song { job, .. }
-            | Event::Measured { job, .. }
-            | Event::Error { job, .. } => *job,
-        };
+        let job = event.job();
         let Some(at) = self.entries.iter().position(|e| e.job == job) else {
             return Some(event);
         };
