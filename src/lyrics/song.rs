@@ -595,15 +595,8 @@ impl Song {
         out.push_str(&form.name);
         out.push_str("\n\n");
         let lines = self.sections.first().map_or(&[][..], |s| &s.lines[..]);
-        for (line, spec) in lines.iter().zip(&form.lines) {
-            out.push_str(line.text.trim());
-            out.push(spec.punct);
-            if spec.punct == '。' {
-                out.push('\n');
-            }
-        }
-        if !out.ends_with('\n') {
-            out.push('\n');
+        if !lines.is_empty() {
+            out.push_str(&form.punctuate(lines.iter().map(|l| l.text.trim())));
         }
         out
     }

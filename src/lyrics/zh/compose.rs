@@ -77,18 +77,7 @@ pub struct Poem {
 impl Poem {
     /// The lines with the form's punctuation, a line break after each 。.
     pub fn body(&self, form: &Form) -> String {
-        let mut out = String::new();
-        for (line, spec) in self.lines.iter().zip(&form.lines) {
-            out.push_str(line);
-            out.push(spec.punct);
-            if spec.punct == '。' {
-                out.push('\n');
-            }
-        }
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out
+        form.punctuate(self.lines.iter().map(String::as_str))
     }
 }
 

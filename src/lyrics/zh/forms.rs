@@ -71,6 +71,23 @@ pub struct Form {
 }
 
 impl Form {
+    /// `lines` with the form's punctuation, a line break after each 。 (and
+    /// at the end): how a poem is printed and exported.
+    pub fn punctuate<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> String {
+        let mut out = String::new();
+        for (line, spec) in lines.into_iter().zip(&self.lines) {
+            out.push_str(line);
+            out.push(spec.punct);
+            if spec.punct == '。' {
+                out.push('\n');
+            }
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out
+    }
+
     /// `7， 7。 7， 7。`, the tool's notation.
     pub fn pattern(&self) -> String {
         self.lines
