@@ -81,7 +81,8 @@ pub enum Request {
         state: Option<LstmState>,
         context: String,
         prefix: String,
-        plan: Plan,
+        /// Boxed: the other requests stay small.
+        plan: Box<Plan>,
         sampling: SamplingConfig,
         seed: u64,
         cancel: CancelToken,

@@ -42,6 +42,7 @@ fn main() {
         Some(Command::Lyrics(a)) => cli::lyrics::run(a, args.config.as_deref()),
         Some(Command::Sentiment(a)) => cli::sentiment::run(a),
         Some(Command::TrainSentiment(a)) => cli::train_sentiment::run(a),
+        Some(Command::Transcripts(a)) => cli::transcripts::run(a),
         Some(Command::Review(a)) => cli::review::run(a, args.config.as_deref()),
         Some(Command::History(a)) => cli::history::run(a, args.config.as_deref()),
         Some(Command::Replay(a)) => cli::replay::run(a, args.config.as_deref()),

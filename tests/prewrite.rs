@@ -55,7 +55,7 @@ struct Narrate {
     state: Option<LstmState>,
     context: String,
     prefix: String,
-    plan: Plan,
+    plan: Box<Plan>,
     sampling: SamplingConfig,
     seed: u64,
     cancel: bool,
@@ -126,8 +126,9 @@ fn each_choice_is_asked_for_as_its_pick_would_ask() {
     let mut ahead = app(11, true);
     let asked = opening_with_choices(&mut ahead);
     assert_eq!(asked.len(), 2, "one request per choice");
-    assert_eq!(asked[0].0.prefix, "> look around\n\n");
-    assert_eq!(asked[1].0.prefix, "> open the gate\n\n");
+    // Each after the scene line, as a typed action is read.
+    assert!(asked[0].0.prefix.ends_with(")\n> look around\n\n"));
+    assert!(asked[1].0.prefix.ends_with(")\n> open the gate\n\n"));
     assert!(!ahead.generating(), "writing ahead is not the player's job");
     assert_eq!(ahead.session.tree.len(), 1, "the story is unchanged");
 
@@ -222,7 +223,7 @@ fn the_player_s_own_action_stops_the_work_written_ahead_at_once() {
         assert_eq!(now.len(), 1, "{act}");
         assert!(!now[0].0.cancel && app.generating(), "{act}");
         if act == "type" {
-            assert_eq!(now[0].0.prefix, "> climb the wall\n\n");
+            assert!(now[0].0.prefix.ends_with(")\n> climb the wall\n\n"));
         }
         // A stopped passage that still reports is not taken.
         app.update(Action::Engine(Event::Done {
@@ -248,7 +249,7 @@ fn a_stale_passage_is_never_used() {
     // Pick one; come back (undo): the other's passage was written for
     // another seed and is not used.
     app.update(Action::Choose(1));
-    answer_choices(&mut app, &["go in", "sit on the bench"]);
+    answer_choices(&mut app, &["go in", "look at the gate"]);
     narrate_requests(&mut app);
     app.update(Action::Undo);
     assert_eq!(app.session.tree.current(), 0);
@@ -277,13 +278,13 @@ fn a_stale_passage_is_never_used() {
     let asked = opening_with_choices(&mut app);
     app.update(Action::Choose(0));
     finish(&mut app, asked[0].0.job, "First version.", 1.0);
-    answer_choices(&mut app, &["go in", "sit on the bench"]);
+    answer_choices(&mut app, &["go in", "look at the gate"]);
     let first = narrate_requests(&mut app);
     finish(&mut app, first[0].0.job, "STALE in.", 2.0);
     app.update(Action::Retry);
     let retried = narrate_requests(&mut app);
     finish(&mut app, retried[0].0.job, "Second version.", 3.0);
-    answer_choices(&mut app, &["go in", "sit on the bench"]);
+    answer_choices(&mut app, &["go in", "look at the gate"]);
     let second = narrate_requests(&mut app);
     assert_eq!(second.len(), 2);
     app.update(Action::Choose(0));
@@ -304,7 +305,7 @@ fn long_narrate(job: JobId, cancel: CancelToken) -> Request {
         state: None,
         context: String::new(),
         prefix: "The quick".into(),
-        plan: Plan {
+        plan: Box::new(Plan {
             candidates: 16,
             rules: PassageRules {
                 min_chars: 50_000,
@@ -317,7 +318,9 @@ fn long_narrate(job: JobId, cancel: CancelToken) -> Request {
             world: vec![],
             mood: None,
             speech: None,
-        },
+            object: None,
+            scene: Default::default(),
+        }),
         sampling: SamplingConfig::default(),
         seed: 1,
         cancel,

@@ -69,6 +69,8 @@ fn steering_toward_positive_beats_steering_toward_negative() {
                     world: Vec::new(),
                     mood: Some(target),
                     speech: None,
+                    object: None,
+                    scene: Default::default(),
                 };
                 let g = narrate(&model, &start, &plan, &sampling, seed * 100, || true);
                 scorer.score(&g.text).score

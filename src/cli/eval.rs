@@ -195,6 +195,7 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
 
     use super::headless::{Headless, Opening};
     use crate::narrator::quality::Quality;
+    use crate::narrator::scene::Scene;
     use crate::narrator::words::extend_world;
 
     let (stories, config, model) = load_script(args, script)?;
@@ -230,10 +231,16 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
                 quality.add(None, &world, &first.passage, &first.choices);
                 transcript.extend_from_slice(format!("# seed {seed}\n\n{opening}\n\n").as_bytes());
                 super::plain::write_turn(&mut transcript, &first)?;
+                let mut scene = Scene::from_opening(&opening);
+                let mut seen = opening.clone();
                 for action in &story.actions {
                     extend_world(&mut world, action, true);
+                    seen.push_str(&format!("\n{action}\n"));
                     if let Some(turn) = game.act(action)? {
                         quality.add(turn.action.as_deref(), &world, &turn.passage, &turn.choices);
+                        quality.add_scene(&scene, &seen, action, &turn.passage, &turn.choices);
+                        scene = scene.after_turn(Some(action), &turn.passage);
+                        seen.push_str(&turn.passage);
                         super::plain::write_turn(&mut transcript, &turn)?;
                     }
                 }
@@ -241,10 +248,11 @@ fn play(args: &EvalArgs, script: &std::path::Path) -> anyhow::Result<()> {
         }
         let seconds = started.elapsed().as_secs_f64() / quality.passages.max(1) as f64;
         println!(
-            "variant={variant} candidates={} action_bias={} {} seconds_per_passage={seconds:.3}",
+            "variant={variant} candidates={} action_bias={} {} {} seconds_per_passage={seconds:.3}",
             cfg.story.candidates,
             cfg.story.action_bias,
-            quality.line()
+            quality.line(),
+            quality.scene_line()
         );
         save_transcript(args, &format!("{variant}.txt"), &transcript)?;
     }

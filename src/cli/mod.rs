@@ -18,6 +18,7 @@ pub mod sentiment;
 pub mod sentiment_eval;
 pub mod train;
 pub mod train_sentiment;
+pub mod transcripts;
 
 use clap::{Parser, Subcommand};
 
@@ -84,6 +85,9 @@ pub enum Command {
     Replay(replay::ReplayArgs),
     /// Score each line of stdin: `score<TAB>label` (or --eval a labelled file).
     Sentiment(sentiment::SentimentArgs),
+    /// Turn play transcripts into the story model's training text (scene
+    /// lines before actions, the action's object as a slot).
+    Transcripts(transcripts::TranscriptsArgs),
     /// Train the Embedding -> LSTM -> Dense sentiment classifier of a language.
     TrainSentiment(train_sentiment::TrainSentimentArgs),
     /// Measure sampling and training speed (and compare with PyTorch).

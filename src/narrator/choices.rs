@@ -2,6 +2,8 @@
 //! text it writes after a `> ` line start), cleaned into short commands a
 //! player would pick.
 
+use super::lexicon;
+use super::scene::{self, Scene};
 use super::words;
 
 /// Parser shorthand players type, written out.
@@ -166,9 +168,105 @@ pub fn clean_choices(raw: &[String], n: usize, avoid: &[String], passage: &str) 
     out
 }
 
+/// Whether a choice makes sense in `scene`: it names a thing, person or
+/// exit there (or is a plain action), with a verb that goes with it.
+pub fn fits_scene(choice: &str, scene: &Scene) -> bool {
+    if !scene::grounded(choice, scene) {
+        return false;
+    }
+    let (Some(verb), Some(object)) = (scene::action_verb(choice), scene::action_object(choice))
+    else {
+        return true;
+    };
+    let head = object.rsplit(' ').next().unwrap_or(&object);
+    lexicon::verb_fits(&verb, head)
+}
+
+/// A choice about `name` (a thing, or a person when `person`) with the verb
+/// the transcripts use most with it, or one its kind suggests.
+fn choice_about(name: &str, person: bool, topic: Option<&str>) -> String {
+    let head = name.rsplit(' ').next().unwrap_or(name);
+    let the = if name.chars().next().is_some_and(char::is_uppercase) {
+        ""
+    } else {
+        "the "
+    };
+    if person {
+        return match topic {
+            Some(t) => format!("ask {the}{name} about the {t}"),
+            None => format!("talk to {the}{name}"),
+        };
+    }
+    const PREFERRED: &[(&str, &str)] = &[
+        ("open", "open"),
+        ("read", "read"),
+        ("eat", "eat"),
+        ("drink", "drink"),
+        ("sit", "sit on"),
+        ("wear", "wear"),
+        ("unlock", "unlock"),
+        ("climb", "climb"),
+        ("switch", "switch on"),
+        ("light", "light"),
+        ("push", "push"),
+        ("pull", "pull"),
+        ("take", "take"),
+    ];
+    let used = lexicon::verbs_for(head);
+    for (verb, phrase) in PREFERRED {
+        if used.contains(verb) || lexicon::verb_fits(verb, head) {
+            return format!("{phrase} {the}{name}");
+        }
+    }
+    format!("examine {the}{name}")
+}
+
+/// Choices made from the scene itself, for when the model's predictions
+/// leave too few that fit: its newest things, its people, its exits.
+pub fn scene_choices(scene: &Scene, n: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let things: Vec<&String> = scene.things.iter().rev().collect();
+    let topic = things.first().map(|t| t.rsplit(' ').next().unwrap_or(t));
+    let mut people = scene.people.iter().rev();
+    let mut exits = scene.exits.iter();
+    let mut things = things.into_iter();
+    // Alternate kinds so the offer differs in kind: thing, person, thing, exit...
+    for round in 0.. {
+        if out.len() >= n || round > 3 * n + 3 {
+            break;
+        }
+        let next = match round % 4 {
+            1 => people.next().map(|p| choice_about(p, true, topic)),
+            3 => exits.next().map(|e| format!("go {e}")),
+            _ => things.next().map(|t| choice_about(t, false, None)),
+        };
+        if let Some(c) = next.filter(|c| !out.contains(c)) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scene_choices_fit_the_scene() {
+        let s = Scene::from_opening(
+            "You are in a hospital corridor. A vending machine stands by a window. \
+             A tired nurse writes on a clipboard. A door to the north leads to the ward.",
+        );
+        let made = scene_choices(&s, 4);
+        assert_eq!(made.len(), 4, "{made:?}");
+        for c in &made {
+            assert!(fits_scene(c, &s), "{c} in {s:?}");
+        }
+        assert!(made.iter().any(|c| c.contains("nurse")), "{made:?}");
+        assert!(made.contains(&"go north".to_string()), "{made:?}");
+        assert!(!fits_scene("drink the gate", &s) && !fits_scene("pick up the window", &s));
+        assert!(fits_scene("open the door", &s) && fits_scene("look", &s));
+    }
 
     #[test]
     fn commands_are_cleaned_and_written_out() {

@@ -139,9 +139,20 @@ pub struct PassageGuide {
     mark: Option<u32>,
     /// Whitespace ids: a passage starts with a word, not a gap.
     blanks: Vec<u32>,
+    /// Characters the passage may not write at all.
+    banned: Vec<u32>,
 }
 
 impl PassageGuide {
+    /// The same guide, never writing `c` (the object slot, when the
+    /// action has no object to fill it with).
+    pub fn banning(mut self, vocab: &Vocab, c: char) -> Self {
+        if vocab.contains(c) {
+            self.banned.push(vocab.token(c));
+        }
+        self
+    }
+
     pub fn new(
         vocab: &Vocab,
         rules: PassageRules,
@@ -155,6 +166,7 @@ impl PassageGuide {
                 .contains(PLAYER_MARK)
                 .then(|| vocab.token(PLAYER_MARK)),
             blanks: blank_ids(vocab),
+            banned: Vec::new(),
         }
     }
 }
@@ -260,6 +272,11 @@ impl Guide for PassageGuide {
                 if let Some(l) = logits.get_mut(id as usize) {
                     *l = f32::NEG_INFINITY;
                 }
+            }
+        }
+        for &id in &self.banned {
+            if let Some(l) = logits.get_mut(id as usize) {
+                *l = f32::NEG_INFINITY;
             }
         }
         // A player line may start only at a line start, after the minimum.

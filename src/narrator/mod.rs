@@ -16,12 +16,15 @@
 //! biases, chooses and cuts, and never writes words itself.
 
 pub mod address;
+pub mod annotate;
 pub mod characters;
 pub mod choices;
 pub mod confidence;
 pub mod guide;
+pub mod lexicon;
 pub mod quality;
 pub mod rerank;
+pub mod scene;
 pub mod speech;
 pub mod words;
 
@@ -33,8 +36,15 @@ pub use guide::PassageRules;
 
 /// How a turn's text is read by the model (see the module doc).
 pub fn model_text(role: Role, text: &str) -> String {
+    model_text_with_scene(role, text, "")
+}
+
+/// [`model_text`] with the scene line the model reads before an action
+/// ([`scene::Scene::line`]; nothing when it is empty).
+pub fn model_text_with_scene(role: Role, text: &str, scene_line: &str) -> String {
     match role {
-        Role::Player => format!("> {}\n\n", action_line(text)),
+        Role::Player if scene_line.is_empty() => format!("> {}\n\n", action_line(text)),
+        Role::Player => format!("{scene_line}\n> {}\n\n", action_line(text)),
         _ => format!("{}\n\n", text.trim()),
     }
 }
@@ -75,6 +85,11 @@ pub struct Plan {
     /// When the action speaks to a character: the reply is theirs, as
     /// quoted speech after a frame that names them ([`speech`]).
     pub speech: Option<speech::Speech>,
+    /// What fills the object slot the model writes (the action's object,
+    /// in the scene's words); `None`: the model may not write the slot.
+    pub object: Option<String>,
+    /// The scene the action is taken in (boxed: a request stays small).
+    pub scene: Box<scene::Scene>,
 }
 
 /// One candidate, as scored.
@@ -122,6 +137,9 @@ pub fn narrate(
         .unwrap_or_default();
     let n = plan.candidates.max(1);
     let mut guide = guide::PassageGuide::new(&model.vocab, plan.rules.clone(), &action_words, n);
+    if plan.object.is_none() {
+        guide = guide.banning(&model.vocab, scene::OBJECT_SLOT);
+    }
     let config = SamplingConfig {
         max_tokens: plan.rules.ceiling_chars.max(1),
         ..sampling.clone()
@@ -167,10 +185,10 @@ pub fn narrate(
             } else {
                 g.log_prob / g.scored as f64
             };
-            Candidate {
-                text: g.text.trim().to_string(),
-                score: rerank::score(g.text.trim(), mean, &cx),
-            }
+            let text = scene::fill_object(g.text.trim(), plan.object.as_deref());
+            let mut score = rerank::score(&text, mean, &cx);
+            rerank::keep_to_scene(&mut score, &plan.scene, plan.action.as_deref(), &text);
+            Candidate { score, text }
         })
         .collect();
     let scores: Vec<rerank::Score> = candidates.iter().map(|c| c.score.clone()).collect();
@@ -196,7 +214,8 @@ pub fn narrate(
                     s
                 }
             };
-            (g.text.trim().to_string(), state)
+            let text = scene::fill_object(g.text.trim(), plan.object.as_deref());
+            (text, state)
         }
         None => (String::new(), start.clone()),
     };

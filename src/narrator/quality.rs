@@ -2,6 +2,7 @@
 //! passages answer the action, their register, how they end, player lines
 //! written by the narrator, dictionary words, and the choices offered.
 
+use super::scene::{self, Scene};
 use super::{choices, words};
 
 /// Tallies over the passages and choices of played stories.
@@ -32,6 +33,17 @@ pub struct Quality {
     /// Choices that are short dictionary-word commands.
     pub clean_choices: usize,
     pub chars: usize,
+    /// Passages after an action that does not move the player, and those
+    /// of them that move the player to a place named nowhere before.
+    pub still: usize,
+    pub unasked_moves: usize,
+    /// Passages (after an action) that bring in a person, or a place,
+    /// named nowhere before.
+    pub new_people: usize,
+    pub new_places: usize,
+    /// Choices that name a thing, person or exit of the scene (or are a
+    /// plain action like `look`).
+    pub grounded_choices: usize,
 }
 
 impl Quality {
@@ -103,6 +115,59 @@ impl Quality {
                     && words::words(c).all(|w| words::is_dictionary_word(&w))
             })
             .count();
+    }
+
+    /// Counts whether a passage kept to the scene: `before` is the scene
+    /// the action was taken in, `seen` every text of the story before the
+    /// passage (opening, passages, actions). The choices offered after it
+    /// are checked against the scene after it.
+    pub fn add_scene(
+        &mut self,
+        before: &Scene,
+        seen: &str,
+        action: &str,
+        passage: &str,
+        offered: &[String],
+    ) {
+        let after = before.after_turn(Some(action), passage);
+        let named_before = |name: &str| {
+            let head = name.rsplit(' ').next().unwrap_or(name);
+            words::mentions(seen, head)
+        };
+        if !passage.trim().is_empty() {
+            if !scene::moves_player(action) {
+                self.still += 1;
+                let moved = after.place.is_some() && after.place != before.place;
+                if moved && !after.place.as_deref().is_some_and(named_before) {
+                    self.unasked_moves += 1;
+                }
+            }
+            if after.people.iter().any(|p| !named_before(p)) {
+                self.new_people += 1;
+            }
+            if scene::places_named(passage)
+                .iter()
+                .any(|p| !named_before(p))
+            {
+                self.new_places += 1;
+            }
+        }
+        self.grounded_choices += offered
+            .iter()
+            .filter(|c| scene::grounded(c, &after))
+            .count();
+    }
+
+    /// The scene figures, `key=value`, one line.
+    pub fn scene_line(&self) -> String {
+        let after_action = self.answering.max(1);
+        format!(
+            "unasked_moves={:.3} new_people={:.3} new_places={:.3} grounded_choices={:.3}",
+            share(self.unasked_moves, self.still),
+            share(self.new_people, after_action),
+            share(self.new_places, after_action),
+            share(self.grounded_choices, self.choices),
+        )
     }
 
     /// `key=value` pairs, one line.

@@ -19,11 +19,18 @@
 //!       − 0.3 × archaic words (thee, thou, unto…), at most 1.0 in all
 //!       − 1.0 × |sentiment − target| when a mood is set
 //!       − 1.0 when it does not end at a sentence end (no sentence end at all)
+//!       − 1.5 when it moves the player and the action did not ask to move
+//!             ([`keep_to_scene`]), − 0.4 when it brings in a person the
+//!             scene does not have
 //! ```
 //! An empty candidate scores −∞.
 
 use super::confidence::{self, Seen};
+use super::scene::{self, Scene};
 use super::words;
+
+const UNASKED_MOVE_COST: f64 = 1.5;
+const NEW_PERSON_COST: f64 = 0.4;
 
 const WORLD_WEIGHT: f64 = 0.4;
 const SWAP_COST: f64 = 0.5;
@@ -64,6 +71,8 @@ pub struct Score {
     pub repetition: f32,
     pub archaic: usize,
     pub sentiment: f32,
+    /// Moves the player unasked or brings in a person from nowhere.
+    pub strays: bool,
 }
 
 pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
@@ -115,6 +124,30 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
         repetition,
         archaic,
         sentiment,
+        strays: false,
+    }
+}
+
+/// Lowers the score of a candidate that leaves the scene: one that moves
+/// the player after an action that does not move them ("You arrive at the
+/// rooftop" after `drop the letter`), or that brings in a person the scene
+/// and the action never named.
+pub fn keep_to_scene(score: &mut Score, before: &Scene, action: Option<&str>, text: &str) {
+    let after = before.after_turn(action, text);
+    let asked = action.is_some_and(scene::moves_player);
+    let moved = after.place.is_some() && after.place != before.place;
+    let known = |p: &String| {
+        before.people.iter().any(|q| q.eq_ignore_ascii_case(p))
+            || action.is_some_and(|a| words::mentions_any(a, std::slice::from_ref(p)))
+    };
+    let stranger = !moved && after.people.iter().any(|p| !known(p));
+    if moved && !asked {
+        score.total -= UNASKED_MOVE_COST;
+        score.strays = true;
+    }
+    if stranger {
+        score.total -= NEW_PERSON_COST;
+        score.strays = true;
     }
 }
 

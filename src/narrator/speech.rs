@@ -463,6 +463,7 @@ pub fn narrate(
             } else {
                 g.log_prob / g.scored as f64
             };
+            let full = super::scene::fill_object(&full, plan.object.as_deref());
             let s = score(&full, &sampled, closed, mean, speech, &cx);
             Candidate {
                 text: full,

@@ -1,9 +1,9 @@
 //! The choices offered after a turn: what the model predicted a player
 //! types next, cleaned, and asked for again when too few are usable.
 
-use crate::narrator::choices::clean_choices;
+use crate::narrator::choices::{clean_choices, clean_command, fits_scene, scene_choices};
 
-use super::prompt::{action_before, scene_of};
+use super::prompt::{action_before, scene_after, scene_of};
 use super::tree::{NodeId, StoryTree};
 
 /// Batches of choice predictions asked for at most per turn.
@@ -33,7 +33,24 @@ pub fn offer(
         _ => Vec::new(),
     };
     raw.extend(texts);
-    let choices = clean_choices(&raw, wanted, &avoid, &scene_of(tree, node));
-    let ask_again = choices.len() < wanted.min(2) && attempt < CHOICE_ATTEMPTS;
+    // Only what makes sense where the player is ("eat the chair" and
+    // things of another room are dropped); the scene fills what is left.
+    let scene = scene_after(tree, node);
+    let fitting: Vec<String> = raw
+        .into_iter()
+        .filter(|r| clean_command(r).is_some_and(|c| fits_scene(&c, &scene)))
+        .collect();
+    let mut choices = clean_choices(&fitting, wanted, &avoid, &scene_of(tree, node));
+    let enough = wanted.min(2);
+    let ask_again = choices.len() < enough && attempt < CHOICE_ATTEMPTS;
+    if !ask_again && choices.len() < enough {
+        // The model's predictions did not fit the scene: the scene's own.
+        for c in scene_choices(&scene, wanted) {
+            let taken = avoid.iter().any(|a| a.eq_ignore_ascii_case(&c));
+            if choices.len() < wanted && !taken && !choices.contains(&c) {
+                choices.push(c);
+            }
+        }
+    }
     Offer { choices, ask_again }
 }

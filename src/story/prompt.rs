@@ -6,13 +6,14 @@ use crate::config::StoryConfig;
 use crate::lm::{LstmState, SamplingConfig};
 use crate::narrator::address::address;
 use crate::narrator::characters::{self, Character};
+use crate::narrator::scene::{action_object, slot_object, Scene};
 use crate::narrator::speech::Speech;
 use crate::narrator::words::{extend_world, named_things};
-use crate::narrator::{action_line, model_text, PassageRules, Plan};
+use crate::narrator::{action_line, model_text, model_text_with_scene, PassageRules, Plan};
 
 use super::mood::Mood;
 use super::provenance::PlanSettings;
-use super::tree::{NodeId, Role, StoryTree};
+use super::tree::{Node, NodeId, Role, StoryTree};
 
 /// Prefix after which choices are sampled: the start of a player's line,
 /// so a choice is what the model predicts a player types next.
@@ -26,12 +27,89 @@ const CHOICE_MAX_CHARS: usize = 48;
 /// is missing, e.g. after switching models).
 pub fn context_until(tree: &StoryTree, id: NodeId) -> String {
     let mut text = String::new();
+    let mut scene = Scene::default();
+    let mut action: Option<&str> = None;
     for n in tree.path_to(id) {
-        if let Some(node) = tree.node(n) {
-            text.push_str(&model_text(node.role, &node.text));
+        let Some(node) = tree.node(n) else { continue };
+        text.push_str(&turn_text(node, &scene, action));
+        match node.role {
+            Role::Player => action = Some(&node.text),
+            _ => {
+                scene = node_scene(node, &scene, action);
+                action = None;
+            }
         }
     }
     text
+}
+
+/// A node's text as the model reads it, given the scene before it and the
+/// action it answers: an action after its scene line, a passage with the
+/// action's object as the slot.
+fn turn_text(node: &Node, scene: &Scene, action: Option<&str>) -> String {
+    match node.role {
+        Role::Player => model_text_with_scene(Role::Player, &node.text, &scene.line()),
+        role => {
+            let object = action.and_then(|a| action_object(&action_line(a)));
+            match object {
+                Some(o) => model_text(role, &slot_object(&node.text, &o)),
+                None => model_text(role, &node.text),
+            }
+        }
+    }
+}
+
+/// The scene after a passage or opening: stored, or read from its text.
+fn node_scene(node: &Node, before: &Scene, action: Option<&str>) -> Scene {
+    if let Some(s) = &node.scene {
+        return (**s).clone();
+    }
+    match node.role {
+        Role::Opening => Scene::from_opening(&node.text),
+        Role::Narration => before.after_turn(action.map(action_line).as_deref(), &node.text),
+        Role::Player => before.clone(),
+    }
+}
+
+/// The scene at `id`: after its passage (or, for an action, after the
+/// passage it answers). Read from the nearest stored scene up the branch.
+pub fn scene_after(tree: &StoryTree, id: NodeId) -> Scene {
+    let path = tree.path_to(id);
+    let from = path
+        .iter()
+        .rposition(|&n| tree.node(n).is_some_and(|x| x.scene.is_some()))
+        .unwrap_or(0);
+    let mut scene = Scene::default();
+    let mut action: Option<&str> = None;
+    for &n in &path[from..] {
+        let Some(node) = tree.node(n) else { continue };
+        match node.role {
+            Role::Player => action = Some(&node.text),
+            _ => {
+                scene = node_scene(node, &scene, action);
+                action = None;
+            }
+        }
+    }
+    scene
+}
+
+/// The action's object as the passage answering it writes it: in the
+/// scene's words when the scene names it ("take the key" in a room with a
+/// brass key: "brass key"; "talk to marta": "Marta").
+pub fn object_fill(scene: &Scene, action: &str) -> Option<String> {
+    let object = action_object(&action_line(action))?;
+    let head = object.rsplit(' ').next().unwrap_or(&object).to_string();
+    scene
+        .names()
+        .into_iter()
+        .find(|n| {
+            n.eq_ignore_ascii_case(&object)
+                || n.rsplit(' ')
+                    .next()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&head))
+        })
+        .or(Some(object))
 }
 
 pub fn state_of(tree: &StoryTree, id: NodeId) -> Option<LstmState> {
@@ -70,7 +148,15 @@ pub fn passage_start(tree: &StoryTree, parent: NodeId, feed_parent: bool) -> Pas
             fed: Some(parent),
         };
     };
-    let mut start = read_after(tree, node.parent, &model_text(node.role, &node.text));
+    let before = node
+        .parent
+        .map(|p| scene_after(tree, p))
+        .unwrap_or_default();
+    let text = match node.role {
+        Role::Player => turn_text(node, &before, None),
+        _ => model_text(node.role, &node.text),
+    };
+    let mut start = read_after(tree, node.parent, &text);
     start.fed = Some(parent);
     start
 }
@@ -79,7 +165,12 @@ pub fn passage_start(tree: &StoryTree, parent: NodeId, feed_parent: bool) -> Pas
 /// action is in the tree: what [`passage_start`] gives once it is (a
 /// choice written before it is picked starts exactly here).
 pub fn action_start(tree: &StoryTree, at: NodeId, action: &str) -> PassageStart {
-    read_after(tree, Some(at), &model_text(Role::Player, action))
+    let line = scene_after(tree, at).line();
+    read_after(
+        tree,
+        Some(at),
+        &model_text_with_scene(Role::Player, action, &line),
+    )
 }
 
 /// [`action_start`] for several actions at `at`, reading the story once;
@@ -95,10 +186,11 @@ pub fn action_starts(tree: &StoryTree, at: NodeId, actions: &[&str]) -> Vec<Pass
         },
         None => read_after(tree, Some(at), ""),
     };
+    let line = scene_after(tree, at).line();
     actions
         .iter()
         .map(|action| PassageStart {
-            prefix: model_text(Role::Player, action),
+            prefix: model_text_with_scene(Role::Player, action, &line),
             ..before.clone()
         })
         .collect()
@@ -232,6 +324,13 @@ fn plan_at(tree: &StoryTree, at: NodeId, settings: PlanSettings) -> Plan {
             Role::Narration => {}
         }
     }
+    let scene = scene_after(tree, at);
+    for name in scene.names() {
+        let head = name.rsplit(' ').next().unwrap_or(&name).to_lowercase();
+        if !world.iter().any(|w| w == &head) {
+            world.push(head);
+        }
+    }
     Plan {
         candidates: settings.candidates,
         rules: settings.rules,
@@ -240,6 +339,8 @@ fn plan_at(tree: &StoryTree, at: NodeId, settings: PlanSettings) -> Plan {
         world,
         mood: settings.mood,
         speech: None,
+        object: None,
+        scene: Box::new(scene),
     }
 }
 
@@ -258,6 +359,7 @@ fn with_action(
     };
     extend_world(&mut plan.world, action, true);
     plan.action = Some(action.to_string());
+    plan.object = object_fill(&plan.scene, action);
     if speech_frames {
         let cast = cast_of(tree, at);
         if let Some(a) = address(action, &cast) {
@@ -363,10 +465,25 @@ pub fn choice_ask(
     story: &StoryConfig,
     sampling: &SamplingConfig,
 ) -> ChoiceAsk {
+    let scene = scene_after(tree, node);
+    let line = scene.line();
+    // The scene line first, as before every action the model has read.
+    let prefix = if line.is_empty() {
+        CHOICE_PREFIX.to_string()
+    } else {
+        format!("{line}\n{CHOICE_PREFIX}")
+    };
+    let mut steer = named_things(&scene_of(tree, node));
+    for name in scene.names() {
+        let head = name.rsplit(' ').next().unwrap_or(&name).to_lowercase();
+        if !steer.contains(&head) {
+            steer.push(head);
+        }
+    }
     ChoiceAsk {
         state: state_of(tree, node),
         context: context_until(tree, node),
-        prefix: CHOICE_PREFIX.into(),
+        prefix,
         // Oversample: long, odd or repeated predictions are dropped, and
         // those about things in the scene go first.
         n: story.choices * CHOICE_OVERSAMPLE,
@@ -377,7 +494,7 @@ pub fn choice_ask(
         },
         // Toward the things the player can see, as passages are toward the
         // action's words: the model alone rarely names them.
-        steer: named_things(&scene_of(tree, node)),
+        steer,
         steer_bias: story.action_bias,
     }
 }

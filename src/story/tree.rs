@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::provenance::Provenance;
 use crate::lm::LstmState;
 use crate::narrator::confidence::Confidence;
+use crate::narrator::scene::Scene;
 use crate::sentiment::Sentiment;
 
 pub type NodeId = usize;
@@ -68,6 +69,11 @@ pub struct Node {
     /// The model's surprisal and the passage's repetition (narration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// The scene after this turn (openings and finished passages; an
+    /// action changes the scene only through the passage that answers it).
+    /// `None` for older sessions: it is rebuilt from the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scene: Option<Box<Scene>>,
 }
 
 impl Node {
@@ -86,6 +92,7 @@ impl Node {
             seconds: 0.0,
             provenance: None,
             confidence: None,
+            scene: None,
         }
     }
 }

@@ -523,7 +523,7 @@ impl App {
                     state: inputs.state,
                     context: inputs.context,
                     prefix: inputs.prefix,
-                    plan: inputs.plan,
+                    plan: Box::new(inputs.plan),
                     sampling: inputs.sampling,
                     seed: inputs.seed,
                     cancel,
@@ -587,7 +587,7 @@ impl App {
                 state: i.state.clone(),
                 context: i.context.clone(),
                 prefix: i.prefix.clone(),
-                plan: i.plan.clone(),
+                plan: Box::new(i.plan.clone()),
                 sampling: i.sampling.clone(),
                 seed: i.seed,
                 cancel: cancel.clone(),
@@ -1295,6 +1295,12 @@ impl App {
                     if let Some(p) = n.provenance.as_mut() {
                         p.stopped = cancelled;
                     }
+                }
+                // The scene after this passage, kept with it: rewinds and
+                // branches read the scene of their own turn.
+                let scene = crate::story::prompt::scene_after(&self.session.tree, node);
+                if let Some(mut n) = self.session.tree.node_mut(node) {
+                    n.scene = Some(Box::new(scene));
                 }
                 if seconds > 0.0 {
                     self.tokens_per_second = Some(tokens as f32 / seconds);
