@@ -579,3 +579,47 @@ fn read_only_review_offers_nothing_to_pick_and_says_so_when_typed_at() {
     app.update(Action::JumpToSelected);
     assert!(app.choices.is_empty() && app.outbox.is_empty());
 }
+
+/// The scene is kept with each passage, read before each action, and a
+/// rewind reads the scene of its own turn.
+#[test]
+fn the_scene_moves_with_the_story_and_rewinds_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    begin(&mut app, 1); // the letter on your desk
+    finish_passage(
+        &mut app,
+        "You open the envelope. A brass key falls out.",
+        1.0,
+    );
+    finish_choices(&mut app, &["take the key", "read the letter"]);
+    app.update(Action::Paste("take the key".into()));
+    app.update(Action::Submit);
+    let (prefix, object) = match app.outbox.last() {
+        Some(Request::Narrate { prefix, plan, .. }) => (prefix.clone(), plan.object.clone()),
+        other => panic!("a passage request, got {other:?}"),
+    };
+    assert!(
+        prefix.starts_with("(things: ") && prefix.contains("brass key"),
+        "{prefix:?}"
+    );
+    assert!(prefix.ends_with(")\n> take the key\n\n"), "{prefix:?}");
+    // The slot is filled in the scene's words.
+    assert_eq!(object.as_deref(), Some("brass key"));
+    finish_passage(
+        &mut app,
+        "You take the brass key. You walk into the hallway.",
+        2.0,
+    );
+    let after = app.session.tree.current();
+    let scene = app.session.tree.node(after).unwrap().scene.clone().unwrap();
+    assert_eq!(scene.place.as_deref(), Some("hallway"));
+    assert_eq!(scene.carrying, ["brass key"]);
+    // Back at the first passage, its own scene: nothing carried, no hallway.
+    let first = app.session.tree.path_to(after)[1];
+    let before = fabula::story::prompt::scene_after(&app.session.tree, first);
+    assert!(
+        before.carrying.is_empty() && before.place.is_none(),
+        "{before:?}"
+    );
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write assets/corpora/story/lexicon_games.txt: short text-adventure transcripts
+"""Write assets/corpora/transcripts/lexicon_games.txt: short text-adventure transcripts
 whose world is drawn at random from the WordNet lexicon in assets/lexicon/.
 
 Why: adventure_grammar.py plays games in ten hand-made settings, and the
@@ -40,7 +40,7 @@ import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEX = os.path.join(HERE, "..", "lexicon")
-OUT = os.path.join(HERE, "..", "corpora", "story", "lexicon_games.txt")
+OUT = os.path.join(HERE, "..", "corpora", "transcripts", "lexicon_games.txt")
 
 DIRS = ["north", "south", "east", "west"]
 OPPOSITE = {"north": "south", "south": "north", "east": "west", "west": "east",

@@ -191,7 +191,10 @@ fn phrase_at(ws: &[String], i: usize) -> Option<(Phrase, usize)> {
             break;
         }
         let after_noun = run.last().is_some_and(|&(_, n)| n);
-        if plural && after_noun {
+        // After a noun, a word in -s reads as its verb ("a brass key
+        // falls", although "falls" is also a noun).
+        let verb_like = w.ends_with('s') && lexicon::singular(w).is_some();
+        if (plural || verb_like) && after_noun {
             break;
         }
         run.push((w, noun || plural));
