@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Counts the verb-object pairs of the players' actions in the story
-transcripts (assets/corpora/transcripts/): which verbs go with which
+"""Counts the verb-object pairs of the players' actions in the written story
+transcripts (assets/corpora/transcripts/written/; the generated lexicon games
+act on anything and are left out): which verbs go with which
 things. The game offers a choice only with a verb the transcripts use with
 its object's noun (or, for a noun they never act on, a verb that fits
 anything: look at, take...). Writes assets/lexicon/verb_objects.tsv:
@@ -39,7 +40,7 @@ def pairs(line):
 
 def main():
     files = sys.argv[1:] or sorted(glob.glob(
-        os.path.join(ROOT, "corpora", "transcripts", "**", "*.txt"), recursive=True))
+        os.path.join(ROOT, "corpora", "transcripts", "written", "*.txt")))
     counts = collections.Counter()
     for f in files:
         with open(f, encoding="utf-8") as fh:

@@ -174,13 +174,83 @@ pub fn fits_scene(choice: &str, scene: &Scene) -> bool {
     if !scene::grounded(choice, scene) {
         return false;
     }
-    let (Some(verb), Some(object)) = (scene::action_verb(choice), scene::action_object(choice))
-    else {
-        return true;
+    let verb = scene::action_verb(choice).unwrap_or_default();
+    if choice.contains(" and ") {
+        return false;
+    }
+    let Some(object) = scene::action_object(choice) else {
+        // "talk to the south", "take the south": a verb that needs
+        // something, and nothing it could act on.
+        let after_verb = words::words(choice)
+            .skip(1)
+            .any(|w| !words::is_function_word(&w));
+        let needs = TALK_VERBS.contains(&verb.as_str()) || GIVE_VERBS.contains(&verb.as_str());
+        return !needs && (!after_verb || scene::moves_player(choice));
     };
     let head = object.rsplit(' ').next().unwrap_or(&object);
+    // Every word of the object is the scene's ("the coloured coils" when
+    // the scene has a coil of rope is the model's invention).
+    let named: Vec<String> = scene
+        .names()
+        .iter()
+        .chain(&scene.exits)
+        .flat_map(|n| words::words(n).collect::<Vec<_>>())
+        .collect();
+    let of_scene = |w: &str| {
+        let base = lexicon::singular(w).unwrap_or_else(|| w.to_string());
+        named.iter().any(|n| n == w || *n == base)
+    };
+    if !words::words(&object).all(|w| of_scene(&w)) {
+        return false;
+    }
+    let is_someone = |w: &str| {
+        lexicon::is_person(w)
+            || super::characters::is_person_noun(w)
+            || scene.people.iter().any(|p| {
+                p.rsplit(' ')
+                    .next()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(w))
+            })
+    };
+    if TALK_VERBS.contains(&verb.as_str()) && !is_someone(head) {
+        return false;
+    }
+    if is_someone(head) && !PERSON_VERBS.contains(&verb.as_str()) {
+        return false;
+    }
+    // "give the lamp to the woman": the one given to is someone here;
+    // "about" follows only a question or a story.
+    let rest: Vec<String> = words::words(choice).collect();
+    if let Some(at) = rest.iter().position(|w| w == "about") {
+        if !TALK_VERBS.contains(&verb.as_str()) {
+            return false;
+        }
+        let topic = rest[at + 1..].iter().rfind(|w| !words::is_function_word(w));
+        if topic.is_some_and(|t| !of_scene(t)) {
+            return false;
+        }
+    }
+    if GIVE_VERBS.contains(&verb.as_str()) {
+        let to = rest.iter().position(|w| w == "to");
+        let recipient =
+            to.and_then(|at| rest[at + 1..].iter().rfind(|w| !words::is_function_word(w)));
+        if !recipient.is_some_and(|r| is_someone(r)) {
+            return false;
+        }
+    }
     lexicon::verb_fits(&verb, head)
 }
+
+/// Verbs whose object is someone to speak to.
+const TALK_VERBS: &[&str] = &[
+    "ask", "talk", "tell", "greet", "thank", "say", "speak", "hug",
+];
+const GIVE_VERBS: &[&str] = &["give", "hand", "offer", "show"];
+/// What one does to a person in a scene.
+const PERSON_VERBS: &[&str] = &[
+    "ask", "talk", "tell", "greet", "thank", "say", "speak", "hug", "look", "examine", "watch",
+    "follow", "help", "call", "wave", "wake", "listen", "shake", "answer",
+];
 
 /// A choice about `name` (a thing, or a person when `person`) with the verb
 /// the transcripts use most with it, or one its kind suggests.
@@ -265,6 +335,13 @@ mod tests {
         assert!(made.iter().any(|c| c.contains("nurse")), "{made:?}");
         assert!(made.contains(&"go north".to_string()), "{made:?}");
         assert!(!fits_scene("drink the gate", &s) && !fits_scene("pick up the window", &s));
+        assert!(!fits_scene("ask the window about the door", &s));
+        assert!(!fits_scene("look at the coloured window", &s));
+        assert!(!fits_scene("put the clipboard about the window", &s));
+        assert!(fits_scene("ask the nurse about the window", &s));
+        assert!(!fits_scene("ask the nurse about the dragon", &s));
+        assert!(!fits_scene("take the south", &s) && !fits_scene("put on the nurse", &s));
+        assert!(!fits_scene("push the cart and the window", &s));
         assert!(fits_scene("open the door", &s) && fits_scene("look", &s));
     }
 

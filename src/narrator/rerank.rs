@@ -21,7 +21,8 @@
 //!       − 1.0 when it does not end at a sentence end (no sentence end at all)
 //!       − 1.5 when it moves the player and the action did not ask to move
 //!             ([`keep_to_scene`]), − 0.4 when it brings in a person the
-//!             scene does not have
+//!             scene does not have, − 0.5 when it names a place the scene
+//!             does not (after an action that does not move)
 //! ```
 //! An empty candidate scores −∞.
 
@@ -31,6 +32,7 @@ use super::words;
 
 const UNASKED_MOVE_COST: f64 = 1.5;
 const NEW_PERSON_COST: f64 = 0.4;
+const NEW_PLACE_COST: f64 = 0.5;
 
 const WORLD_WEIGHT: f64 = 0.4;
 const SWAP_COST: f64 = 0.5;
@@ -147,6 +149,17 @@ pub fn keep_to_scene(score: &mut Score, before: &Scene, action: Option<&str>, te
     }
     if stranger {
         score.total -= NEW_PERSON_COST;
+        score.strays = true;
+    }
+    // A place the scene never named ("You see the rooftop" in a hospital).
+    let named = before.names();
+    let new_place = scene::places_named(text).iter().any(|p| {
+        let head = p.rsplit(' ').next().unwrap_or(p);
+        !named.iter().any(|n| words::mentions(n, head))
+            && !action.is_some_and(|a| words::mentions(a, head))
+    });
+    if new_place && !asked {
+        score.total -= NEW_PLACE_COST;
         score.strays = true;
     }
 }

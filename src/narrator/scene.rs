@@ -335,10 +335,8 @@ pub fn moves_player(action: &str) -> bool {
     let ws: Vec<String> = words(action).collect();
     match ws.as_slice() {
         [one] if DIRECTION_ABBREVIATIONS.contains(&one.as_str()) => true,
-        _ => {
-            ws.first().is_some_and(|v| GO_VERBS.contains(&v.as_str()))
-                || ws.iter().any(|w| DIRECTIONS[..8].contains(&w.as_str()))
-        }
+        [one] => DIRECTIONS.contains(&one.as_str()),
+        _ => ws.first().is_some_and(|v| GO_VERBS.contains(&v.as_str())),
     }
 }
 
@@ -494,8 +492,7 @@ pub fn grounded(choice: &str, scene: &Scene) -> bool {
         return true;
     }
     if moves_player(&line) && !line.contains(" the ") {
-        // A scene that names no exits may have any.
-        return scene.exits.is_empty() || words(&line).any(|w| scene.exits.contains(&w));
+        return words(&line).any(|w| scene.exits.contains(&w));
     }
     let Some(object) = action_object(&line) else {
         // "wait here", "look around": about nothing in particular.
@@ -769,11 +766,12 @@ mod tests {
         assert_eq!(action_verb("pick up the lamp").as_deref(), Some("pick"));
         assert!(moves_player("go north") && moves_player("n") && moves_player("enter the ward"));
         assert!(!moves_player("drop the letter") && !moves_player("look at the window"));
+        assert!(moves_player("north") && !moves_player("take the south"));
         let s = Scene::from_opening(HOSPITAL);
         assert!(grounded("open the window", &s) && grounded("ask the nurse about the ward", &s));
         assert!(grounded("go north", &s) && grounded("wait", &s));
         assert!(!grounded("go west", &s) && !grounded("drink the bottle", &s));
-        assert!(grounded("go west", &Scene::default()));
+        assert!(!grounded("go west", &Scene::default()));
         assert_eq!(places_named("You arrive at the rooftop."), ["rooftop"]);
     }
 
