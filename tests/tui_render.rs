@@ -212,3 +212,13 @@ fn at_110_columns_nothing_is_cut() {
     assert!(s.contains("-0.74..+0.55"), "{s}");
     assert!(s.contains("chars/s") && !s.contains("tok/s"), "{s}");
 }
+
+/// The review pane shows the scene the model read after the selected turn.
+#[test]
+fn the_review_pane_shows_the_selected_turn_s_scene() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = played(dir.path());
+    app.update(Action::FocusPrev);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("(things: "), "{s}");
+}

@@ -492,7 +492,12 @@ pub fn grounded(choice: &str, scene: &Scene) -> bool {
         return true;
     }
     if moves_player(&line) && !line.contains(" the ") {
-        return words(&line).any(|w| scene.exits.contains(&w));
+        // "go north" needs a north the scene named; "walk away", "leave"
+        // go nowhere in particular.
+        let named: Vec<String> = words(&line)
+            .filter(|w| DIRECTIONS.contains(&w.as_str()))
+            .collect();
+        return named.is_empty() || named.iter().any(|w| scene.exits.contains(w));
     }
     let Some(object) = action_object(&line) else {
         // "wait here", "look around": about nothing in particular.

@@ -2,6 +2,7 @@
 //! types next, cleaned, and asked for again when too few are usable.
 
 use crate::narrator::choices::{clean_choices, clean_command, fits_scene, scene_choices};
+use crate::narrator::scene::action_object;
 
 use super::prompt::{action_before, scene_after, scene_of};
 use super::tree::{NodeId, StoryTree};
@@ -45,9 +46,15 @@ pub fn offer(
     let ask_again = choices.len() < enough && attempt < CHOICE_ATTEMPTS;
     if !ask_again && choices.len() < enough {
         // The model's predictions did not fit the scene: the scene's own.
+        let head =
+            |c: &str| action_object(c).map(|o| o.rsplit(' ').next().unwrap_or(&o).to_string());
         for c in scene_choices(&scene, wanted) {
             let taken = avoid.iter().any(|a| a.eq_ignore_ascii_case(&c));
-            if choices.len() < wanted && !taken && !choices.contains(&c) {
+            // "open the ruined gate" beside "open the gate" is the same choice.
+            let same = choices
+                .iter()
+                .any(|o| head(o).is_some() && head(o) == head(&c));
+            if choices.len() < wanted && !taken && !same {
                 choices.push(c);
             }
         }

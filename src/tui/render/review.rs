@@ -27,7 +27,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let tree = &app.session.tree;
     let st = stats(tree);
     let chart_h = if inner.height >= 20 { 9 } else { 0 };
-    let stats_h = if inner.height >= 14 { 5 } else { 0 };
+    // The selected turn's scene line too, when there is room for it.
+    let has_scene = tree
+        .trail()
+        .get(app.review_selected)
+        .and_then(|&id| tree.node(id))
+        .is_some_and(|n| n.scene.is_some());
+    let scene_h = u16::from(has_scene && inner.height >= 24);
+    let stats_h = if inner.height >= 14 { 5 + scene_h } else { 0 };
     let [list, chart, info] = Layout::vertical([
         Constraint::Min(2),
         Constraint::Length(chart_h),
@@ -41,11 +48,39 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         render_arc(app, tree, &st, frame, chart);
     }
     if stats_h > 0 {
-        let [info, selected] =
-            Layout::vertical([Constraint::Length(4), Constraint::Length(1)]).areas(info);
+        let [info, selected, scene] = Layout::vertical([
+            Constraint::Length(4),
+            Constraint::Length(1),
+            Constraint::Length(scene_h),
+        ])
+        .areas(info);
         render_stats(&st, frame, info);
         render_selected_confidence(app, tree, median, frame, selected);
+        if scene_h > 0 {
+            render_selected_scene(app, tree, frame, scene);
+        }
     }
+}
+
+/// The scene the model read after the selected passage (as stored with
+/// it), so a reader sees what the narrator was told.
+fn render_selected_scene(app: &App, tree: &StoryTree, frame: &mut Frame, area: Rect) {
+    let Some(scene) = tree
+        .trail()
+        .get(app.review_selected)
+        .and_then(|&id| tree.node(id))
+        .and_then(|n| n.scene.as_ref())
+    else {
+        return;
+    };
+    let line = crate::text_safety::printable(&scene.line()).into_owned();
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            line,
+            Style::default().fg(Color::DarkGray),
+        ))),
+        area,
+    );
 }
 
 /// The selected passage's confidence in words, beside the story's median.
