@@ -275,7 +275,16 @@ fn place_in(sentence: &str, here: &[String]) -> Option<String> {
             if ws.get(k).is_some_and(|d| DETERMINERS.contains(&d.as_str())) {
                 k += 1;
             }
-            let (p, _) = phrase_at(&ws, k)?;
+            // A word the lexicon does not know ("the smithy") still names
+            // where the player went.
+            let p = phrase_at(&ws, k).map(|(p, _)| p).or_else(|| {
+                let w = ws.get(k).filter(|w| !is_function_word(w) && w.len() > 2)?;
+                Some(Phrase {
+                    text: w.clone(),
+                    head: w.clone(),
+                    counted: false,
+                })
+            })?;
             let here_already = here.iter().any(|t| head_of(t) == p.head);
             let into = matches!(w, "into" | "inside");
             let placeish = lexicon::is_place(&p.head);
@@ -725,6 +734,8 @@ mod tests {
             "You go north into the ward. Six beds stand in two rows. A radio plays on a shelf.",
         );
         assert_eq!(after.place.as_deref(), Some("ward"));
+        let unknown = s.after_turn(Some("drop the chart"), "You come into the smithy.");
+        assert_eq!(unknown.place.as_deref(), Some("smithy"));
         assert!(
             after.things.iter().any(|t| t == "radio"),
             "{:?}",
