@@ -5,7 +5,8 @@
 //! ```text
 //! score = mean log-probability per character under the model (nats)
 //!       + 0.6 × uptake: the share of the action's objects the passage names
-//!             ("open the gate": the gate), + 0.2 when it names the verb too
+//!             ("open the gate": the gate), + 0.6 when its first sentence
+//!             names the verb too
 //!             (for an action with no object, 0.6 × whether it names the verb)
 //!       − 0.5 when its first sentence acts on another thing, one neither the
 //!             action nor the story named ("You take the panel" after
@@ -35,6 +36,7 @@ const NEW_PERSON_COST: f64 = 0.4;
 const NEW_PLACE_COST: f64 = 0.5;
 
 const WORLD_WEIGHT: f64 = 0.4;
+const VERB_WEIGHT: f64 = 0.6;
 const SWAP_COST: f64 = 0.5;
 
 /// Whether the first sentence acts on something else than the action's
@@ -85,11 +87,15 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
     let follows = if objects.is_empty() {
         0.6 * f64::from(uptake)
     } else {
+        // The verb in the first sentence: with the object written by the
+        // slot, what tells "You drop the pipe" from "You smell the pipe".
+        let first = &text[..text.find(['.', '!', '?']).unwrap_or(text.len())];
         let verb = cx
             .action_words
             .last()
-            .is_some_and(|v| words::mentions(text, v));
-        let named = 0.6 * f64::from(words::uptake(text, objects)) + if verb { 0.2 } else { 0.0 };
+            .is_some_and(|v| words::mentions(first, v));
+        let named =
+            0.6 * f64::from(words::uptake(text, objects)) + if verb { VERB_WEIGHT } else { 0.0 };
         named
             - if swaps_the_object(text, objects, cx.world) {
                 SWAP_COST

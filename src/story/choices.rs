@@ -48,7 +48,10 @@ pub fn offer(
         // The model's predictions did not fit the scene: the scene's own.
         let head =
             |c: &str| action_object(c).map(|o| o.rsplit(' ').next().unwrap_or(&o).to_string());
-        for c in scene_choices(&scene, wanted) {
+        // Plain actions last: a scene that names almost nothing still
+        // offers two.
+        let plain = ["look around", "listen"].map(String::from);
+        for c in scene_choices(&scene, wanted).into_iter().chain(plain) {
             let taken = avoid.iter().any(|a| a.eq_ignore_ascii_case(&c));
             // "open the ruined gate" beside "open the gate" is the same choice.
             let same = choices
