@@ -27,11 +27,25 @@ const CHOICE_MAX_CHARS: usize = 48;
 /// is missing, e.g. after switching models).
 pub fn context_until(tree: &StoryTree, id: NodeId) -> String {
     let mut text = String::new();
+    walk_scenes(tree, &tree.path_to(id), |node, scene, action| {
+        text.push_str(&turn_text(node, scene, action));
+    });
+    text
+}
+
+/// Walks `ids` in story order, calling `visit` with each node, the scene
+/// before it and the action it answers (for a passage); returns the scene
+/// after the last.
+fn walk_scenes(
+    tree: &StoryTree,
+    ids: &[NodeId],
+    mut visit: impl FnMut(&Node, &Scene, Option<&str>),
+) -> Scene {
     let mut scene = Scene::default();
     let mut action: Option<&str> = None;
-    for n in tree.path_to(id) {
+    for &n in ids {
         let Some(node) = tree.node(n) else { continue };
-        text.push_str(&turn_text(node, &scene, action));
+        visit(node, &scene, action);
         match node.role {
             Role::Player => action = Some(&node.text),
             _ => {
@@ -40,7 +54,7 @@ pub fn context_until(tree: &StoryTree, id: NodeId) -> String {
             }
         }
     }
-    text
+    scene
 }
 
 /// A node's text as the model reads it, given the scene before it and the
@@ -79,19 +93,7 @@ pub fn scene_after(tree: &StoryTree, id: NodeId) -> Scene {
         .iter()
         .rposition(|&n| tree.node(n).is_some_and(|x| x.scene.is_some()))
         .unwrap_or(0);
-    let mut scene = Scene::default();
-    let mut action: Option<&str> = None;
-    for &n in &path[from..] {
-        let Some(node) = tree.node(n) else { continue };
-        match node.role {
-            Role::Player => action = Some(&node.text),
-            _ => {
-                scene = node_scene(node, &scene, action);
-                action = None;
-            }
-        }
-    }
-    scene
+    walk_scenes(tree, &path[from..], |_, _, _| {})
 }
 
 /// The action's object as the passage answering it writes it: in the
