@@ -203,15 +203,15 @@ pub fn fits_scene(choice: &str, scene: &Scene) -> bool {
     if !words::words(&object).all(|w| of_scene(&w)) {
         return false;
     }
-    let is_someone = |w: &str| {
-        lexicon::is_person(w)
-            || super::characters::is_person_noun(w)
-            || scene.people.iter().any(|p| {
-                p.rsplit(' ')
-                    .next()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(w))
-            })
+    let here = |w: &str| {
+        scene.people.iter().any(|p| {
+            p.rsplit(' ')
+                .next()
+                .is_some_and(|h| h.eq_ignore_ascii_case(w))
+        })
     };
+    let is_someone =
+        |w: &str| lexicon::is_person(w) || super::characters::is_person_noun(w) || here(w);
     if TALK_VERBS.contains(&verb.as_str()) && !is_someone(head) {
         return false;
     }
@@ -234,7 +234,7 @@ pub fn fits_scene(choice: &str, scene: &Scene) -> bool {
         let to = rest.iter().position(|w| w == "to");
         let recipient =
             to.and_then(|at| rest[at + 1..].iter().rfind(|w| !words::is_function_word(w)));
-        if !recipient.is_some_and(|r| is_someone(r)) {
+        if !recipient.is_some_and(|r| here(r)) {
             return false;
         }
     }
@@ -342,6 +342,7 @@ mod tests {
         assert!(!fits_scene("ask the nurse about the dragon", &s));
         assert!(!fits_scene("take the south", &s) && !fits_scene("put on the nurse", &s));
         assert!(!fits_scene("push the cart and the window", &s));
+        assert!(!fits_scene("give the clipboard to the boy", &s));
         assert!(fits_scene("open the door", &s) && fits_scene("look", &s));
     }
 
