@@ -187,7 +187,7 @@ pub fn fits_scene(choice: &str, scene: &Scene) -> bool {
         let needs = TALK_VERBS.contains(&verb.as_str()) || GIVE_VERBS.contains(&verb.as_str());
         return !needs && (!after_verb || scene::moves_player(choice));
     };
-    let head = object.rsplit(' ').next().unwrap_or(&object);
+    let head = scene::head_of(&object);
     // Every word of the object is the scene's ("the coloured coils" when
     // the scene has a coil of rope is the model's invention).
     let named: Vec<String> = scene
@@ -204,11 +204,10 @@ pub fn fits_scene(choice: &str, scene: &Scene) -> bool {
         return false;
     }
     let here = |w: &str| {
-        scene.people.iter().any(|p| {
-            p.rsplit(' ')
-                .next()
-                .is_some_and(|h| h.eq_ignore_ascii_case(w))
-        })
+        scene
+            .people
+            .iter()
+            .any(|p| scene::head_of(p).eq_ignore_ascii_case(w))
     };
     let is_someone =
         |w: &str| lexicon::is_person(w) || super::characters::is_person_noun(w) || here(w);
@@ -255,7 +254,7 @@ const PERSON_VERBS: &[&str] = &[
 /// A choice about `name` (a thing, or a person when `person`) with the verb
 /// the transcripts use most with it, or one its kind suggests.
 fn choice_about(name: &str, person: bool, topic: Option<&str>) -> String {
-    let head = name.rsplit(' ').next().unwrap_or(name);
+    let head = scene::head_of(name);
     let the = if name.chars().next().is_some_and(char::is_uppercase) {
         ""
     } else {
@@ -282,9 +281,8 @@ fn choice_about(name: &str, person: bool, topic: Option<&str>) -> String {
         ("pull", "pull"),
         ("take", "take"),
     ];
-    let used = lexicon::verbs_for(head);
     for (verb, phrase) in PREFERRED {
-        if used.contains(verb) || lexicon::verb_fits(verb, head) {
+        if lexicon::transcripts_use(verb, head) || lexicon::verb_fits(verb, head) {
             return format!("{phrase} {the}{name}");
         }
     }
@@ -296,7 +294,7 @@ fn choice_about(name: &str, person: bool, topic: Option<&str>) -> String {
 pub fn scene_choices(scene: &Scene, n: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let things: Vec<&String> = scene.things.iter().rev().collect();
-    let topic = things.first().map(|t| t.rsplit(' ').next().unwrap_or(t));
+    let topic = things.first().map(|t| scene::head_of(t));
     let mut people = scene.people.iter().rev();
     let mut exits = scene.exits.iter();
     let mut things = things.into_iter();

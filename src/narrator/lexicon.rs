@@ -175,16 +175,9 @@ pub fn is_kind(noun: &str, kind: &str) -> bool {
     kinds(noun).contains(&kind)
 }
 
-/// The verbs the transcripts use with `noun`, most used first is not
-/// kept: in the table's order.
-pub fn verbs_for(noun: &str) -> Vec<&'static str> {
-    let b = base(noun);
-    lexicon()
-        .pairs
-        .iter()
-        .filter(|(_, n)| *n == b)
-        .map(|(v, _)| *v)
-        .collect()
+/// Whether the written transcripts act on `noun` with `verb`.
+pub fn transcripts_use(verb: &str, noun: &str) -> bool {
+    lexicon().pairs.contains(&(verb, base(noun).as_str()))
 }
 
 /// Verbs that only fit a thing of a certain kind.
@@ -200,11 +193,10 @@ const KIND_VERBS: &[&str] = &[
 /// do not fit; a noun the lexicon does not know is given the benefit of
 /// the doubt.
 pub fn verb_fits(verb: &str, noun: &str) -> bool {
-    let b = base(noun);
     // A kind the lexicon knows decides for the verbs that need one: the
     // transcripts "take the chair" to sit on it, not to carry it.
     let decided_by_kind = !kinds(noun).is_empty() && KIND_VERBS.contains(&verb);
-    if !decided_by_kind && lexicon().pairs.contains(&(verb, b.as_str())) {
+    if !decided_by_kind && transcripts_use(verb, noun) {
         return true;
     }
     const LOOKING: &[&str] = &[

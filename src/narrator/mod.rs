@@ -214,8 +214,7 @@ pub fn narrate(
                     s
                 }
             };
-            let text = scene::fill_object(g.text.trim(), plan.object.as_deref());
-            (text, state)
+            (candidates[chosen].text.clone(), state)
         }
         None => (String::new(), start.clone()),
     };

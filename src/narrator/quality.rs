@@ -130,15 +130,11 @@ impl Quality {
         offered: &[String],
     ) {
         let after = before.after_turn(Some(action), passage);
-        let named_before = |name: &str| {
-            let head = name.rsplit(' ').next().unwrap_or(name);
-            words::mentions(seen, head)
-        };
+        let named_before = |name: &str| words::mentions(seen, scene::head_of(name));
         if !passage.trim().is_empty() {
             if !scene::moves_player(action) {
                 self.still += 1;
-                let moved = after.place.is_some() && after.place != before.place;
-                if moved && !after.place.as_deref().is_some_and(named_before) {
+                if after.moved_from(before) && !after.place.as_deref().is_some_and(named_before) {
                     self.unasked_moves += 1;
                 }
             }

@@ -75,8 +75,6 @@ pub struct Score {
     pub repetition: f32,
     pub archaic: usize,
     pub sentiment: f32,
-    /// Moves the player unasked or brings in a person from nowhere.
-    pub strays: bool,
 }
 
 pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
@@ -132,7 +130,6 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
         repetition,
         archaic,
         sentiment,
-        strays: false,
     }
 }
 
@@ -143,7 +140,7 @@ pub fn score(text: &str, mean_log_prob: f64, cx: &RerankContext) -> Score {
 pub fn keep_to_scene(score: &mut Score, before: &Scene, action: Option<&str>, text: &str) {
     let after = before.after_turn(action, text);
     let asked = action.is_some_and(scene::moves_player);
-    let moved = after.place.is_some() && after.place != before.place;
+    let moved = after.moved_from(before);
     let known = |p: &String| {
         before.people.iter().any(|q| q.eq_ignore_ascii_case(p))
             || action.is_some_and(|a| words::mentions_any(a, std::slice::from_ref(p)))
@@ -151,22 +148,19 @@ pub fn keep_to_scene(score: &mut Score, before: &Scene, action: Option<&str>, te
     let stranger = !moved && after.people.iter().any(|p| !known(p));
     if moved && !asked {
         score.total -= UNASKED_MOVE_COST;
-        score.strays = true;
     }
     if stranger {
         score.total -= NEW_PERSON_COST;
-        score.strays = true;
     }
     // A place the scene never named ("You see the rooftop" in a hospital).
     let named = before.names();
     let new_place = scene::places_named(text).iter().any(|p| {
-        let head = p.rsplit(' ').next().unwrap_or(p);
+        let head = scene::head_of(p);
         !named.iter().any(|n| words::mentions(n, head))
             && !action.is_some_and(|a| words::mentions(a, head))
     });
     if new_place && !asked {
         score.total -= NEW_PLACE_COST;
-        score.strays = true;
     }
 }
 

@@ -138,7 +138,8 @@ struct Phrase {
     counted: bool,
 }
 
-fn head_of(phrase: &str) -> &str {
+/// The head noun of a phrase: its last word ("vending machine" -> machine).
+pub fn head_of(phrase: &str) -> &str {
     phrase.rsplit(' ').next().unwrap_or(phrase)
 }
 
@@ -665,6 +666,23 @@ impl Scene {
         } else {
             format!("({})", parts.join("; "))
         }
+    }
+
+    /// Whether this scene (after a passage) has the player somewhere else
+    /// than `before`.
+    pub fn moved_from(&self, before: &Scene) -> bool {
+        self.place.is_some() && self.place != before.place
+    }
+
+    /// How a passage names `object` (an action's object): in the scene's
+    /// words when the scene names it ("key" in a room with a brass key:
+    /// "brass key"; "marta": "Marta"), else as the player wrote it.
+    pub fn name_for(&self, object: &str) -> String {
+        let head = head_of(object);
+        self.names()
+            .into_iter()
+            .find(|n| n.eq_ignore_ascii_case(object) || head_of(n).eq_ignore_ascii_case(head))
+            .unwrap_or_else(|| object.to_string())
     }
 
     /// Everything the scene names, for grounding choices and the reranker.

@@ -2,7 +2,7 @@
 //! types next, cleaned, and asked for again when too few are usable.
 
 use crate::narrator::choices::{clean_choices, clean_command, fits_scene, scene_choices};
-use crate::narrator::scene::action_object;
+use crate::narrator::scene::{action_object, head_of};
 
 use super::prompt::{action_before, scene_after, scene_of};
 use super::tree::{NodeId, StoryTree};
@@ -46,8 +46,7 @@ pub fn offer(
     let ask_again = choices.len() < enough && attempt < CHOICE_ATTEMPTS;
     if !ask_again && choices.len() < enough {
         // The model's predictions did not fit the scene: the scene's own.
-        let head =
-            |c: &str| action_object(c).map(|o| o.rsplit(' ').next().unwrap_or(&o).to_string());
+        let head = |c: &str| action_object(c).map(|o| head_of(&o).to_string());
         // Plain actions last: a scene that names almost nothing still
         // offers two.
         let plain = ["look around", "listen"].map(String::from);

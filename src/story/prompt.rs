@@ -6,7 +6,7 @@ use crate::config::StoryConfig;
 use crate::lm::{LstmState, SamplingConfig};
 use crate::narrator::address::address;
 use crate::narrator::characters::{self, Character};
-use crate::narrator::scene::{action_object, slot_object, Scene};
+use crate::narrator::scene::{action_object, head_of, slot_object, Scene};
 use crate::narrator::speech::Speech;
 use crate::narrator::words::{extend_world, named_things};
 use crate::narrator::{action_line, model_text, model_text_with_scene, PassageRules, Plan};
@@ -96,22 +96,14 @@ pub fn scene_after(tree: &StoryTree, id: NodeId) -> Scene {
     walk_scenes(tree, &path[from..], |_, _, _| {})
 }
 
-/// The action's object as the passage answering it writes it: in the
-/// scene's words when the scene names it ("take the key" in a room with a
-/// brass key: "brass key"; "talk to marta": "Marta").
-pub fn object_fill(scene: &Scene, action: &str) -> Option<String> {
-    let object = action_object(&action_line(action))?;
-    let head = object.rsplit(' ').next().unwrap_or(&object).to_string();
-    scene
-        .names()
-        .into_iter()
-        .find(|n| {
-            n.eq_ignore_ascii_case(&object)
-                || n.rsplit(' ')
-                    .next()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&head))
-        })
-        .or(Some(object))
+/// Adds the head of each name of `scene` to `words`, lower case, once.
+fn push_scene_heads(words: &mut Vec<String>, scene: &Scene) {
+    for name in scene.names() {
+        let head = head_of(&name).to_lowercase();
+        if !words.contains(&head) {
+            words.push(head);
+        }
+    }
 }
 
 pub fn state_of(tree: &StoryTree, id: NodeId) -> Option<LstmState> {
@@ -327,12 +319,7 @@ fn plan_at(tree: &StoryTree, at: NodeId, settings: PlanSettings) -> Plan {
         }
     }
     let scene = scene_after(tree, at);
-    for name in scene.names() {
-        let head = name.rsplit(' ').next().unwrap_or(&name).to_lowercase();
-        if !world.iter().any(|w| w == &head) {
-            world.push(head);
-        }
-    }
+    push_scene_heads(&mut world, &scene);
     Plan {
         candidates: settings.candidates,
         rules: settings.rules,
@@ -361,7 +348,7 @@ fn with_action(
     };
     extend_world(&mut plan.world, action, true);
     plan.action = Some(action.to_string());
-    plan.object = object_fill(&plan.scene, action);
+    plan.object = action_object(&action_line(action)).map(|o| plan.scene.name_for(&o));
     if speech_frames {
         let cast = cast_of(tree, at);
         if let Some(a) = address(action, &cast) {
@@ -476,12 +463,7 @@ pub fn choice_ask(
         format!("{line}\n{CHOICE_PREFIX}")
     };
     let mut steer = named_things(&scene_of(tree, node));
-    for name in scene.names() {
-        let head = name.rsplit(' ').next().unwrap_or(&name).to_lowercase();
-        if !steer.contains(&head) {
-            steer.push(head);
-        }
-    }
+    push_scene_heads(&mut steer, &scene);
     ChoiceAsk {
         state: state_of(tree, node),
         context: context_until(tree, node),
